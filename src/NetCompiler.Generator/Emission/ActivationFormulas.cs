@@ -1,0 +1,47 @@
+namespace NetCompiler.Generator.Emission;
+
+/// <summary>The code and the comment text of each activation f and its derivative f'.</summary>
+internal static class ActivationFormulas
+{
+    /// <summary>f(net) as an expression over <paramref name="net"/> (a simple name or element access).</summary>
+    public static string Apply(NetworkPlan plan, Activation activation, string net) => activation switch
+    {
+        Activation.Sigmoid => $"{plan.Lit(1)} / ({plan.Lit(1)} + {plan.Math}.Exp(-{net}))",
+        Activation.Tanh => $"{plan.Math}.Tanh({net})",
+        Activation.ReLU => $"{net} > {plan.Lit(0)} ? {net} : {plan.Lit(0)}",
+        Activation.LeakyReLU => $"{net} > {plan.Lit(0)} ? {net} : {plan.Lit(0.01)} * {net}",
+        _ => net,
+    };
+
+    /// <summary>f'(net) written in terms of o = f(net), parenthesized; <c>null</c> when f' = 1.</summary>
+    public static string? Derivative(NetworkPlan plan, Activation activation, string o) => activation switch
+    {
+        Activation.Sigmoid => $"({o} * ({plan.Lit(1)} - {o}))",
+        Activation.Tanh => $"({plan.Lit(1)} - {o} * {o})",
+        Activation.ReLU => $"({o} > {plan.Lit(0)} ? {plan.Lit(1)} : {plan.Lit(0)})",
+        Activation.LeakyReLU => $"({o} > {plan.Lit(0)} ? {plan.Lit(1)} : {plan.Lit(0.01)})",
+        _ => null,
+    };
+
+    /// <summary>The formula of f for comments.</summary>
+    public static string Describe(Activation activation) => activation switch
+    {
+        Activation.Identity => "o_j = f(net_j) = net_j",
+        Activation.Sigmoid => "o_j = f(net_j) = 1 / (1 + e^(-net_j))",
+        Activation.Tanh => "o_j = f(net_j) = tanh(net_j)",
+        Activation.ReLU => "o_j = f(net_j) = max(0, net_j)",
+        Activation.LeakyReLU => "o_j = f(net_j) = net_j if net_j > 0, else 0.01 * net_j",
+        _ => "o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)",
+    };
+
+    /// <summary>The formula of f' for comments, in terms of o.</summary>
+    public static string DescribeDerivative(Activation activation) => activation switch
+    {
+        Activation.Identity => "f'(net_j) = 1",
+        Activation.Sigmoid => "f'(net_j) = o_j * (1 - o_j)",
+        Activation.Tanh => "f'(net_j) = 1 - o_j^2",
+        Activation.ReLU => "f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0",
+        Activation.LeakyReLU => "f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01",
+        _ => "dy_k/dnet_j = y_k * ([k = j] - y_j)",
+    };
+}

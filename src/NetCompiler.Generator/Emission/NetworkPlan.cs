@@ -1,0 +1,140 @@
+using System.Collections.Generic;
+using NetCompiler.Generator.Model;
+
+namespace NetCompiler.Generator.Emission;
+
+/// <summary>
+/// How one network is laid out in generated code: where each layer's parameters sit in the flat
+/// <c>Parameters</c> block, which layers are unrolled, and whether each layer's values live in locals
+/// (<c>o1_0</c>, <c>o1_1</c>, ...) or in a stack-allocated span (<c>o1[j]</c>). Derived from the
+/// <see cref="NetworkSpec"/> during emission only; never cached.
+/// </summary>
+internal sealed class NetworkPlan
+{
+    public NetworkPlan(NetworkSpec spec)
+    {
+        Spec = spec;
+        T = spec.Precision == Precision.Single ? "float" : "double";
+        Math = spec.Precision == Precision.Single ? "global::System.MathF" : "global::System.Math";
+
+        var layers = new List<LayerPlan>();
+        int inputs = spec.Inputs;
+        int offset = 0;
+        for (int l = 0; l < spec.Layers.Count; l++)
+        {
+            LayerSpec layer = spec.Layers[l];
+            int weights = layer.Units * inputs;
+            int biasOffset = offset + weights;
+            layers.Add(new LayerPlan(l, inputs, layer.Units, layer.Activation, layer.Bias, offset, biasOffset, weights <= spec.UnrollLimit));
+            offset = biasOffset + (layer.Bias ? layer.Units : 0);
+            inputs = layer.Units;
+        }
+
+        Layers = layers;
+        ParameterCount = offset;
+
+        // A layer's values (o, delta) are read by the layer after it and the layer itself; they can live
+        // in locals only when both are unrolled (a loop needs a span to index).
+        for (int l = 0; l < layers.Count; l++)
+        {
+            layers[l].InLocals = layers[l].Unrolled && (l == layers.Count - 1 || layers[l + 1].Unrolled);
+        }
+    }
+
+    public NetworkSpec Spec { get; }
+
+    /// <summary><c>float</c> or <c>double</c>.</summary>
+    public string T { get; }
+
+    /// <summary><c>global::System.MathF</c> or <c>global::System.Math</c>.</summary>
+    public string Math { get; }
+
+    public IReadOnlyList<LayerPlan> Layers { get; }
+
+    public LayerPlan Last => Layers[Layers.Count - 1];
+
+    public int InputCount => Spec.Inputs;
+
+    public int OutputCount => Last.Units;
+
+    public int ParameterCount { get; }
+
+    /// <summary>Whether the inputs are copied into locals <c>x0</c>, <c>x1</c>, ... (when the first layer is unrolled).</summary>
+    public bool InputInLocals => Layers[0].Unrolled;
+
+    /// <summary>Whether the loss needs the last layer's weighted sums (for a numerically safe cross-entropy).</summary>
+    public bool LossNeedsNet => Spec.Loss == Loss.CrossEntropy;
+
+    public bool AllUnrolled
+    {
+        get
+        {
+            foreach (LayerPlan layer in Layers)
+            {
+                if (!layer.Unrolled)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    public string Lit(double value) => Literals.Format(value, Spec.Precision);
+
+    /// <summary>The i-th input to layer <paramref name="l"/>: o_i of the previous layer, or x_i.</summary>
+    public string In(int l, int i) => l == 0
+        ? (InputInLocals ? $"x{i}" : $"input[{i}]")
+        : Out(l - 1, i);
+
+    /// <summary>The span holding the inputs of a looped layer.</summary>
+    public string InSpan(int l) => l == 0 ? "input" : $"o{l - 1}";
+
+    /// <summary>o_j of layer l.</summary>
+    public string Out(int l, int j) => Layers[l].InLocals ? $"o{l}_{j}" : $"o{l}[{j}]";
+
+    /// <summary>net_j of layer l: a local in unrolled layers; in looped layers only kept (in a span) for the last layer when the loss or softmax needs it.</summary>
+    public string Net(int l, int j) => Layers[l].Unrolled ? $"net{l}_{j}" : $"net{l}[{j}]";
+
+    /// <summary>delta_j of layer l.</summary>
+    public string Delta(int l, int j) => Layers[l].InLocals ? $"delta{l}_{j}" : $"delta{l}[{j}]";
+
+    /// <summary>Whether a looped layer keeps its weighted sums in a span <c>net{l}</c>.</summary>
+    public bool KeepsNetSpan(int l) =>
+        !Layers[l].Unrolled && l == Layers.Count - 1 && (Layers[l].Activation == Activation.Softmax || LossNeedsNet);
+
+    public string W(int l, int j, int i) => $"p[{Layers[l].WeightOffset + (Layers[l].Inputs * j) + i}]";
+
+    public string B(int l, int j) => $"p[{Layers[l].BiasOffset + j}]";
+}
+
+/// <summary>One layer's place in the plan.</summary>
+internal sealed class LayerPlan
+{
+    public LayerPlan(int index, int inputs, int units, Activation activation, bool bias, int weightOffset, int biasOffset, bool unrolled)
+    {
+        Index = index;
+        Inputs = inputs;
+        Units = units;
+        Activation = activation;
+        Bias = bias;
+        WeightOffset = weightOffset;
+        BiasOffset = biasOffset;
+        Unrolled = unrolled;
+    }
+
+    public int Index { get; }
+    public int Inputs { get; }
+    public int Units { get; }
+    public Activation Activation { get; }
+    public bool Bias { get; }
+    public int WeightOffset { get; }
+    public int BiasOffset { get; }
+    public int Weights => Inputs * Units;
+    public int ParameterCount => Weights + (Bias ? Units : 0);
+    public bool Unrolled { get; }
+
+    /// <summary>Whether o_j and delta_j of this layer are locals (else span elements).</summary>
+    public bool InLocals { get; set; }
+}

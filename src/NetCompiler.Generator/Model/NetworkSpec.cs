@@ -1,0 +1,29 @@
+using NetCompiler.Generator.Helpers;
+
+namespace NetCompiler.Generator.Model;
+
+/// <summary>
+/// A validated network declaration: everything emission needs and nothing else (no symbols, syntax or
+/// locations), so that equal declarations compare equal and the incremental pipeline can cache them.
+/// </summary>
+/// <param name="Namespace">The namespace of the type, or <c>null</c> for the global namespace.</param>
+/// <param name="ContainingTypes">Enclosing types, outermost first.</param>
+/// <param name="TypeName">The simple name of the network type.</param>
+/// <param name="HintName">The generated file's name, unique in the compilation.</param>
+/// <param name="Inputs">Inputs per sample.</param>
+/// <param name="Loss">The loss.</param>
+/// <param name="Precision">The floating-point type.</param>
+/// <param name="UnrollLimit">Layers with at most this many weights are fully unrolled.</param>
+/// <param name="Layers">The layers in order.</param>
+/// <param name="EmitConstructor">Whether to emit the public parameterless constructor (the user wrote none).</param>
+internal sealed record NetworkSpec(
+    string? Namespace,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string TypeName,
+    string HintName,
+    int Inputs,
+    Loss Loss,
+    Precision Precision,
+    int UnrollLimit,
+    EquatableArray<LayerSpec> Layers,
+    bool EmitConstructor);

@@ -1,0 +1,90 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetCompiler.Generator.Diagnostics;
+using NetCompiler.Generator.Emission;
+using NetCompiler.Generator.Helpers;
+using NetCompiler.Generator.Model;
+using NetCompiler.Generator.Parsing;
+using NetCompiler.Generator.Validation;
+
+namespace NetCompiler.Generator;
+
+/// <summary>
+/// NetCompiler's source generator. For each <c>[Network]</c> class: parse the attributes, validate them,
+/// and emit forward, loss, gradient and training code specialized to the declared shape. Only
+/// value-equatable models flow between the steps, so an edit that does not change a declaration
+/// re-emits nothing.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NetworkGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                NetworkParser.NetworkAttributeName,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static (context, cancellationToken) => Parse(context, cancellationToken))
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!)
+            .WithTrackingName(TrackingNames.Parse);
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = parsed
+            .Select(static (result, _) => result.Diagnostics)
+            .Where(static d => !d.IsEmpty)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        IncrementalValuesProvider<NetworkSpec> networks = parsed
+            .Select(static (result, _) => result.Network)
+            .Where(static network => network is not null)
+            .Select(static (network, _) => network!)
+            .WithTrackingName(TrackingNames.Networks);
+
+        // [Dense] on a class without [Network]: warn, since nothing would be generated.
+        IncrementalValuesProvider<DiagnosticInfo> orphanLayers = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                NetworkParser.DenseAttributeName,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static (context, _) => FindOrphanLayers(context))
+            .Where(static d => d is not null)
+            .Select(static (d, _) => d!)
+            .WithTrackingName(TrackingNames.OrphanLayers);
+
+        context.RegisterSourceOutput(diagnostics, static (output, items) =>
+        {
+            foreach (DiagnosticInfo item in items)
+            {
+                output.ReportDiagnostic(item.ToDiagnostic());
+            }
+        });
+
+        context.RegisterSourceOutput(orphanLayers, static (output, item) => output.ReportDiagnostic(item.ToDiagnostic()));
+
+        context.RegisterSourceOutput(networks, static (output, network) =>
+            output.AddSource(network.HintName, NetworkEmitter.Emit(network)));
+    }
+
+    private static ParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        NetworkDeclaration? declaration = NetworkParser.Read(context, cancellationToken);
+        return declaration is null ? null : NetworkValidator.Validate(declaration);
+    }
+
+    private static DiagnosticInfo? FindOrphanLayers(GeneratorAttributeSyntaxContext context)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || context.TargetNode is not TypeDeclarationSyntax declaration
+            || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkParser.NetworkAttributeName))
+        {
+            return null;
+        }
+
+        // One warning per declaration, on its first [Dense].
+        AttributeData attribute = context.Attributes[0];
+        Location location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? declaration.Identifier.GetLocation();
+        return new DiagnosticInfo(DiagnosticDescriptors.DenseWithoutNetwork, LocationInfo.From(location), ImmutableArray.Create(type.Name).ToEquatableArray());
+    }
+}

@@ -1,0 +1,76 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace NetCompiler.Generator.Parsing;
+
+/// <summary>
+/// The names NetCompiler adds to a network type, and the check that the user has not declared one of
+/// them already (which would otherwise surface as confusing errors inside generated code).
+/// </summary>
+internal static class GeneratedMembers
+{
+    /// <summary>Non-method members, and private helpers: any user member of the same name conflicts.</summary>
+    private static readonly string[] ExclusiveNames =
+    {
+        "InputCount", "OutputCount", "ParameterCount", "Parameters",
+        "__parameters", "__batchGradient", "__CreateParameters", "__Initialize", "__Forward", "__Gradient",
+    };
+
+    /// <summary>Public methods: a user method conflicts only with the same parameter types (other overloads are fine).</summary>
+    private static readonly (string Name, string[] Parameters)[] Methods =
+    {
+        ("Forward", new[] { "System.ReadOnlySpan<{T}>", "System.Span<{T}>" }),
+        ("ForwardBatch", new[] { "System.ReadOnlySpan<{T}>", "System.Span<{T}>" }),
+        ("ComputeLoss", new[] { "System.ReadOnlySpan<{T}>", "System.ReadOnlySpan<{T}>" }),
+        ("Gradient", new[] { "System.ReadOnlySpan<{T}>", "System.ReadOnlySpan<{T}>", "System.Span<{T}>" }),
+        ("Train", new[] { "System.ReadOnlySpan<{T}>", "System.ReadOnlySpan<{T}>", "{T}" }),
+        ("TrainBatch", new[] { "System.ReadOnlySpan<{T}>", "System.ReadOnlySpan<{T}>", "{T}" }),
+        ("InitializeParameters", new[] { "int" }),
+    };
+
+    public static IReadOnlyList<(string Name, Location Location)> FindConflicts(INamedTypeSymbol type, string scalar, CancellationToken cancellationToken)
+    {
+        var conflicts = new List<(string, Location)>();
+        Location typeLocation = type.Locations.FirstOrDefault() ?? Location.None;
+
+        // A member may not have the name of its enclosing type (CS0542).
+        if (ExclusiveNames.Contains(type.Name) || Methods.Any(m => m.Name == type.Name))
+        {
+            conflicts.Add((type.Name, typeLocation));
+        }
+
+        foreach (ISymbol member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsImplicitlyDeclared)
+            {
+                continue;
+            }
+
+            Location location = member.Locations.FirstOrDefault() ?? typeLocation;
+            if (ExclusiveNames.Contains(member.Name))
+            {
+                conflicts.Add((member.Name, location));
+                continue;
+            }
+
+            foreach ((string name, string[] parameters) in Methods)
+            {
+                if (member.Name != name)
+                {
+                    continue;
+                }
+
+                if (member is not IMethodSymbol method
+                    || method.Parameters.Select(p => p.Type.ToDisplayString()).SequenceEqual(parameters.Select(p => p.Replace("{T}", scalar))))
+                {
+                    conflicts.Add((member.Name, location));
+                }
+            }
+        }
+
+        return conflicts;
+    }
+}

@@ -1,0 +1,285 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetCompiler.Generator.Model;
+
+namespace NetCompiler.Generator.Parsing;
+
+/// <summary>
+/// Reads a <c>[Network]</c> type and its <c>[Dense]</c> attributes into a <see cref="NetworkDeclaration"/>:
+/// values as written, with their locations. Judges nothing (that is validation's job), except that it
+/// returns <c>null</c> when the compiler itself could not bind an attribute: the compiler reports that
+/// error, and a second one from NetCompiler would only add noise.
+/// </summary>
+internal static class NetworkParser
+{
+    public const string NetworkAttributeName = "NetCompiler.NetworkAttribute";
+    public const string DenseAttributeName = "NetCompiler.DenseAttribute";
+
+    public static NetworkDeclaration? Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type
+            || context.TargetNode is not TypeDeclarationSyntax declaration
+            || context.Attributes.Length != 1)
+        {
+            return null;
+        }
+
+        AttributeData network = context.Attributes[0];
+        if (network.AttributeConstructor is null || network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax networkSyntax)
+        {
+            return null;
+        }
+
+        Compilation compilation = context.SemanticModel.Compilation;
+        INamedTypeSymbol? denseType = compilation.GetTypeByMetadataName(DenseAttributeName);
+
+        // The [Dense] attributes, in source order on the declaration that holds [Network].
+        var layers = new List<(AttributeData Data, AttributeSyntax Syntax)>();
+        Location? splitLocation = null;
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (denseType is null || !SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, denseType))
+            {
+                continue;
+            }
+
+            if (attribute.AttributeConstructor is null || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
+            {
+                return null;
+            }
+
+            if (syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() != declaration)
+            {
+                splitLocation ??= syntax.GetLocation();
+                continue;
+            }
+
+            layers.Add((attribute, syntax));
+        }
+
+        layers.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
+
+        var layerDeclarations = new List<LayerDeclaration>(layers.Count);
+        foreach ((AttributeData data, AttributeSyntax syntax) in layers)
+        {
+            if (!TryGetConstructorArgument(data, syntax, 0, out ArgumentValue units)
+                || !TryGetConstructorArgument(data, syntax, 1, out ArgumentValue activation)
+                || !TryGetNamedArgument(data, syntax, "Bias", 1, out ArgumentValue bias))
+            {
+                return null;
+            }
+
+            layerDeclarations.Add(new LayerDeclaration { Units = units, Activation = activation, Bias = bias });
+        }
+
+        if (!TryGetConstructorArgument(network, networkSyntax, 0, out ArgumentValue inputs)
+            || !TryGetNamedArgument(network, networkSyntax, "Loss", (int)Loss.HalfSquaredError, out ArgumentValue loss)
+            || !TryGetNamedArgument(network, networkSyntax, "Precision", (int)Precision.Single, out ArgumentValue precision)
+            || !TryGetNamedArgument(network, networkSyntax, "UnrollLimit", -1, out ArgumentValue unrollLimit))
+        {
+            return null;
+        }
+
+        return new NetworkDeclaration
+        {
+            TypeName = type.Name,
+            Namespace = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString(),
+            ContainingTypes = GetContainingTypes(type),
+            HintName = GetHintName(type),
+            HasUserConstructor = type.InstanceConstructors.Any(c => !c.IsImplicitlyDeclared),
+            TypeNameLocation = declaration.Identifier.GetLocation(),
+            NetworkAttributeLocation = networkSyntax.GetLocation(),
+            UnsupportedTypeReason = GetUnsupportedTypeReason(type),
+            IsPartial = declaration.Modifiers.Any(SyntaxKind.PartialKeyword),
+            NonPartialContainingType = FindNonPartialContainingType(type, cancellationToken),
+            UnsupportedTargetReason = GetUnsupportedTargetReason(compilation, declaration),
+            Inputs = inputs,
+            Loss = loss,
+            Precision = precision,
+            UnrollLimit = unrollLimit,
+            Layers = layerDeclarations,
+            SplitLayerLocation = splitLocation,
+            Conflicts = GeneratedMembers.FindConflicts(type, precision.Value == (int)Precision.Double ? "double" : "float", cancellationToken),
+        };
+    }
+
+    private static List<ContainingTypeSpec> GetContainingTypes(INamedTypeSymbol type)
+    {
+        var result = new List<ContainingTypeSpec>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            string keyword = (outer.IsRecord, outer.TypeKind) switch
+            {
+                (true, TypeKind.Struct) => "record struct",
+                (true, _) => "record",
+                (false, TypeKind.Struct) => "struct",
+                (false, TypeKind.Interface) => "interface",
+                _ => "class",
+            };
+            result.Insert(0, new ContainingTypeSpec(keyword, outer.Name));
+        }
+
+        return result;
+    }
+
+    /// <summary>The fully qualified name, e.g. <c>MyApp.Outer.XorNet.g.cs</c>: unique, since generic types are refused.</summary>
+    private static string GetHintName(INamedTypeSymbol type) =>
+        type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", string.Empty) + ".g.cs";
+
+    private static string? GetUnsupportedTypeReason(INamedTypeSymbol type)
+    {
+        if (type.IsRecord)
+        {
+            return "a record (records copy and compare by value, but a network owns mutable parameter storage)";
+        }
+
+        if (type.IsStatic)
+        {
+            return "static (a network holds its parameters in an instance)";
+        }
+
+        if (type.IsGenericType)
+        {
+            return "generic";
+        }
+
+        if (type.IsFileLocal)
+        {
+            return "file-local (the generated members live in another file)";
+        }
+
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (outer.IsGenericType)
+            {
+                return $"nested in the generic type '{outer.Name}'";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? FindNonPartialContainingType(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            foreach (SyntaxReference reference in outer.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax syntax && !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    return outer.Name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? GetUnsupportedTargetReason(Compilation compilation, TypeDeclarationSyntax declaration)
+    {
+        if (compilation.GetTypeByMetadataName("System.MathF") is null || compilation.GetTypeByMetadataName("System.Span`1") is null)
+        {
+            return "its target framework lacks System.Span<T> or System.MathF; target .NET Core 3.0, .NET 5 or later";
+        }
+
+        if (declaration.SyntaxTree.Options is CSharpParseOptions options && options.LanguageVersion < LanguageVersion.CSharp8)
+        {
+            return $"the generated code needs C# 8 or later, but the project uses C# {options.LanguageVersion.ToDisplayString()}; raise <LangVersion>";
+        }
+
+        return null;
+    }
+
+    private static bool TryGetConstructorArgument(AttributeData data, AttributeSyntax syntax, int index, out ArgumentValue value)
+    {
+        value = default;
+        ImmutableArray<TypedConstant> arguments = data.ConstructorArguments;
+        IMethodSymbol constructor = data.AttributeConstructor!;
+        if (index >= arguments.Length || index >= constructor.Parameters.Length || !TryGetInt(arguments[index], out int raw))
+        {
+            return false;
+        }
+
+        value = new ArgumentValue(raw, FindConstructorArgument(syntax, index, constructor.Parameters[index].Name)?.GetLocation() ?? syntax.GetLocation());
+        return true;
+    }
+
+    private static bool TryGetNamedArgument(AttributeData data, AttributeSyntax syntax, string name, int defaultValue, out ArgumentValue value)
+    {
+        foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
+        {
+            if (argument.Key == name)
+            {
+                AttributeArgumentSyntax? argumentSyntax = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
+                value = new ArgumentValue(0, argumentSyntax?.GetLocation() ?? syntax.GetLocation());
+                if (!TryGetInt(argument.Value, out int raw))
+                {
+                    return false;
+                }
+
+                value = value with { Value = raw };
+                return true;
+            }
+        }
+
+        value = new ArgumentValue(defaultValue, syntax.GetLocation());
+        return true;
+    }
+
+    private static AttributeArgumentSyntax? FindConstructorArgument(AttributeSyntax syntax, int index, string parameterName)
+    {
+        if (syntax.ArgumentList is null)
+        {
+            return null;
+        }
+
+        int position = 0;
+        foreach (AttributeArgumentSyntax argument in syntax.ArgumentList.Arguments)
+        {
+            if (argument.NameEquals is not null)
+            {
+                continue;
+            }
+
+            // Positional arguments may follow named ones only in their own position, so the ordinal
+            // among constructor arguments identifies a positional argument.
+            bool match = argument.NameColon is not null
+                ? argument.NameColon.Name.Identifier.ValueText == parameterName
+                : position == index;
+            position++;
+            if (match)
+            {
+                return argument;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryGetInt(TypedConstant constant, out int value)
+    {
+        value = 0;
+        if (constant.Kind is TypedConstantKind.Error or TypedConstantKind.Array || constant.IsNull)
+        {
+            return false;
+        }
+
+        switch (constant.Value)
+        {
+            case int i:
+                value = i;
+                return true;
+            case bool b:
+                value = b ? 1 : 0;
+                return true;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using NetCompiler;
+
+// Hand-written declarations: the textbook network, edge shapes, and the places a type can live.
+// (The global-namespace network is in GlobalNamespaceNet.cs.)
+
+namespace NetCompiler.Tests.Special
+{
+    // The textbook network from API.md, verbatim apart from the test interface.
+    [Network(2, Loss = Loss.HalfSquaredError)]
+    [Dense(3, Activation.Sigmoid, Bias = false)]
+    [Dense(1, Activation.Sigmoid, Bias = false)]
+    public partial class SeedNet : INet<float> { }
+
+    // Every named property left at its default: HalfSquaredError, Single, identity, bias.
+    [Network(3)]
+    [Dense(2)]
+    public partial class DefaultsNet : INet<float> { }
+
+    // One layer, several shapes.
+    [Network(4, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Dense(3, Activation.Tanh)]
+    public partial class OneLayerTanhMseF64 : INet<double> { }
+
+    [Network(5, Loss = Loss.CrossEntropy)]
+    [Dense(4, Activation.Softmax)]
+    public partial class OneLayerSoftmaxCeF32 : INet<float> { }
+
+    [Network(1, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Dense(1, Activation.Sigmoid)]
+    public partial class OneByOneSigmoidCeF64 : INet<double> { }
+
+    [Network(2, Loss = Loss.HalfSquaredError, Precision = Precision.Single, UnrollLimit = 0)]
+    [Dense(3, Activation.LeakyReLU, Bias = false)]
+    public partial class OneLayerLeakyLoopF32 : INet<float> { }
+
+    // The attribute-list form [A, B] instead of one list per attribute.
+    [Network(3, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
+    [Dense(4, Activation.Sigmoid), Dense(2, Activation.Softmax)]
+    public partial class AttributeListSoftmaxMseF32 : INet<float> { }
+
+    // Deep: six layers, every activation, bias switched per layer.
+    [Network(2, Loss = Loss.HalfSquaredError, Precision = Precision.Double)]
+    [Dense(3, Activation.Tanh)]
+    [Dense(3, Activation.ReLU, Bias = false)]
+    [Dense(4, Activation.Sigmoid)]
+    [Dense(3, Activation.LeakyReLU)]
+    [Dense(3, Activation.Identity, Bias = false)]
+    [Dense(3, Activation.Softmax)]
+    public partial class DeepF64 : INet<double> { }
+
+    [Network(2, Loss = Loss.CrossEntropy, Precision = Precision.Single, UnrollLimit = 0)]
+    [Dense(3, Activation.LeakyReLU, Bias = false)]
+    [Dense(4, Activation.Tanh)]
+    [Dense(3, Activation.ReLU)]
+    [Dense(3, Activation.Identity)]
+    [Dense(3, Activation.Sigmoid, Bias = false)]
+    public partial class DeepLoopSigmoidCeF32 : INet<float> { }
+
+    // Wider layers than any plausible default unroll limit (512 and 320 weights) ...
+    [Network(16, Loss = Loss.CrossEntropy, Precision = Precision.Single)]
+    [Dense(32, Activation.ReLU)]
+    [Dense(10, Activation.Softmax)]
+    public partial class WideSoftmaxCeF32 : INet<float> { }
+
+    [Network(16, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+    [Dense(24, Activation.Tanh)]
+    [Dense(8, Activation.LeakyReLU, Bias = false)]
+    [Dense(3, Activation.Sigmoid)]
+    public partial class WideSigmoidMseF64 : INet<double> { }
+
+    // ... and a wide one forced fully unrolled.
+    [Network(12, Loss = Loss.HalfSquaredError, Precision = Precision.Single, UnrollLimit = 100000)]
+    [Dense(20, Activation.Sigmoid)]
+    [Dense(6, Activation.Tanh)]
+    public partial class WideUnrolledF32 : INet<float> { }
+
+    // Accessibility and modifiers.
+    [Network(3, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+    [Dense(4, Activation.ReLU)]
+    [Dense(3, Activation.Softmax)]
+    internal sealed partial class InternalSealedNet : INet<double> { }
+
+    [Network(2, Loss = Loss.HalfSquaredError)]
+    [Dense(2, Activation.Tanh)]
+    [Dense(2, Activation.Identity)]
+    public sealed partial class SealedNet : INet<float> { }
+
+    // A nested network inside a non-generic partial class.
+    public partial class Outer
+    {
+        [Network(3, Loss = Loss.CrossEntropy, Precision = Precision.Single)]
+        [Dense(4, Activation.Tanh)]
+        [Dense(2, Activation.Sigmoid)]
+        public partial class NestedNet : INet<float> { }
+    }
+
+    // A user-written parameterless constructor: the generated parameters must still be initialized.
+    [Network(3, Loss = Loss.HalfSquaredError, Precision = Precision.Double)]
+    [Dense(4, Activation.Sigmoid)]
+    [Dense(2, Activation.Identity)]
+    public partial class UserConstructorNet : INet<double>
+    {
+        public UserConstructorNet()
+        {
+            Tag = 42;
+        }
+
+        public int Tag { get; }
+    }
+
+    // Two user-written constructors, one chaining to the other.
+    [Network(2, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
+    [Dense(3, Activation.ReLU)]
+    [Dense(2, Activation.Tanh)]
+    public partial class UserConstructorChainNet : INet<float>
+    {
+        public UserConstructorChainNet()
+            : this(7)
+        {
+        }
+
+        public UserConstructorChainNet(int tag)
+        {
+            Tag = tag;
+        }
+
+        public int Tag { get; }
+    }
+}

@@ -1,0 +1,194 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using NetCompiler.Tests.Reference;
+using NetCompiler.Tests.Special;
+
+namespace NetCompiler.Tests
+{
+    /// <summary>Tests of particular declarations (and of the test harness's own assumptions).</summary>
+    public sealed class SpecialNetworkTests
+    {
+        // 56 grid + 14 loop + 14 mixed + 17 special + 1 global-namespace.
+        private const int DeclaredNetworks = 102;
+
+        [Fact]
+        public void Every_declared_network_is_in_the_catalog()
+        {
+            Assert.Equal(DeclaredNetworks, NetworkCatalog.All.Count);
+            Assert.Equal(DeclaredNetworks, NetworkCatalog.Of<float>().Count() + NetworkCatalog.Of<double>().Count());
+            foreach (Type t in NetworkCatalog.All)
+            {
+                Precision precision = t.GetCustomAttribute<NetworkAttribute>()!.Precision;
+                Type expected = precision == Precision.Single ? typeof(INet<float>) : typeof(INet<double>);
+                Assert.True(expected.IsAssignableFrom(t), $"{t} ({precision}) does not implement {expected}");
+            }
+        }
+
+        [Fact]
+        public void Reference_reads_the_layers_in_source_order()
+        {
+            ReferenceNetwork seed = ReferenceNetwork.For(typeof(SeedNet));
+            Assert.Equal(new[] { 3, 1 }, seed.Layers.Select(l => l.Units));
+            Assert.All(seed.Layers, l => Assert.False(l.HasBias));
+            Assert.Equal(9, seed.ParameterCount);
+
+            ReferenceNetwork deep = ReferenceNetwork.For(typeof(DeepF64));
+            Assert.Equal(new[] { 3, 3, 4, 3, 3, 3 }, deep.Layers.Select(l => l.Units));
+            Assert.Equal(
+                new[] { Activation.Tanh, Activation.ReLU, Activation.Sigmoid, Activation.LeakyReLU, Activation.Identity, Activation.Softmax },
+                deep.Layers.Select(l => l.Activation));
+            Assert.Equal(new[] { true, false, true, true, false, true }, deep.Layers.Select(l => l.HasBias));
+
+            ReferenceNetwork list = ReferenceNetwork.For(typeof(AttributeListSoftmaxMseF32));
+            Assert.Equal(new[] { 4, 2 }, list.Layers.Select(l => l.Units));
+        }
+
+        [Fact]
+        public void Size_constants_are_compile_time_constants()
+        {
+            const int inputs = SeedNet.InputCount;
+            const int outputs = SeedNet.OutputCount;
+            const int parameters = SeedNet.ParameterCount;
+            Assert.Equal(2, inputs);
+            Assert.Equal(1, outputs);
+            Assert.Equal(9, parameters);
+
+            Assert.Equal(3, DefaultsNet.InputCount);
+            Assert.Equal(2, DefaultsNet.OutputCount);
+            Assert.Equal(8, DefaultsNet.ParameterCount);
+            Assert.Equal(16, WideSoftmaxCeF32.InputCount);
+            Assert.Equal((16 * 32) + 32 + (32 * 10) + 10, WideSoftmaxCeF32.ParameterCount);
+            Assert.Equal(2, GlobalNamespaceNet.OutputCount);
+            Assert.Equal((3 * 4) + 4 + (4 * 2) + 2, Outer.NestedNet.ParameterCount);
+        }
+
+        [Fact]
+        public void SeedNet_computes_the_textbook_forward_pass_and_step()
+        {
+            var net = new SeedNet();
+            Span<float> p = net.Parameters;
+            float[] w = { 0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f, 0.7f, -0.8f, 0.9f };
+            w.CopyTo(p);
+            float[] x = { 0.5f, -1.0f };
+            double Sig(double v) => 1 / (1 + Math.Exp(-v));
+            var h = new double[3];
+            for (int j = 0; j < 3; j++)
+            {
+                h[j] = Sig((w[2 * j] * (double)x[0]) + (w[(2 * j) + 1] * (double)x[1]));
+            }
+
+            double y = Sig((w[6] * h[0]) + (w[7] * h[1]) + (w[8] * h[2]));
+            var output = new float[1];
+            net.Forward(x, output);
+            Assert.Equal(y, output[0], 5);
+
+            float[] d = { 1f };
+            double e = 0.5 * (1 - y) * (1 - y);
+            Assert.Equal(e, net.ComputeLoss(x, d), 5);
+
+            // Output delta and the last layer's weight gradient by hand (textbook backpropagation).
+            double delta = (y - 1) * y * (1 - y);
+            var g = new float[SeedNet.ParameterCount];
+            net.Gradient(x, d, g);
+            for (int j = 0; j < 3; j++)
+            {
+                Assert.Equal(delta * h[j], g[6 + j], 5);
+            }
+
+            float returned = net.Train(x, d, 0.5f);
+            Assert.Equal(e, returned, 5);
+            Assert.Equal(w[6] - (0.5 * delta * h[0]), net.Parameters[6], 5);
+        }
+
+        [Fact]
+        public void Types_live_where_they_were_declared()
+        {
+            Assert.Null(typeof(GlobalNamespaceNet).Namespace);
+            Assert.True(typeof(Outer.NestedNet).IsNested);
+            Assert.Equal(typeof(Outer), typeof(Outer.NestedNet).DeclaringType);
+            Assert.True(typeof(InternalSealedNet).IsNotPublic);
+            Assert.True(typeof(InternalSealedNet).IsSealed);
+            Assert.True(typeof(SealedNet).IsSealed);
+            Assert.True(typeof(SealedNet).IsPublic);
+
+            var nested = new Outer.NestedNet();
+            var global = new GlobalNamespaceNet();
+            var hidden = new InternalSealedNet();
+            Assert.Equal(Outer.NestedNet.ParameterCount, nested.Parameters.Length);
+            Assert.Equal(GlobalNamespaceNet.ParameterCount, global.Parameters.Length);
+            Assert.Equal(InternalSealedNet.ParameterCount, hidden.Parameters.Length);
+        }
+
+        [Fact]
+        public void A_user_written_constructor_still_gets_initialized_parameters()
+        {
+            var net = new UserConstructorNet();
+            Assert.Equal(42, net.Tag);
+            double[] fresh = net.Parameters.ToArray();
+            Assert.Contains(fresh, v => v != 0);
+            net.InitializeParameters(0);
+            Assert.Equal(fresh, net.Parameters.ToArray());
+        }
+
+        [Fact]
+        public void Chained_user_written_constructors_still_get_initialized_parameters()
+        {
+            var viaDefault = new UserConstructorChainNet();
+            var direct = new UserConstructorChainNet(9);
+            Assert.Equal(7, viaDefault.Tag);
+            Assert.Equal(9, direct.Tag);
+            float[] a = viaDefault.Parameters.ToArray();
+            float[] b = direct.Parameters.ToArray();
+            Assert.Contains(a, v => v != 0);
+            Assert.Equal(a, b);
+            direct.InitializeParameters(0);
+            Assert.Equal(a, direct.Parameters.ToArray());
+        }
+
+        [Theory]
+        [MemberData(nameof(NetworkCatalog.AllNames), MemberType = typeof(NetworkCatalog))]
+        public void Generated_members_do_not_hide_the_attribute_names(string network)
+        {
+            Type type = NetworkCatalog.Resolve(network);
+            const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+            foreach (string name in new[] { "Loss", "Activation", "Precision", "Dense", "Network" })
+            {
+                Assert.Empty(type.GetMember(name, all));
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(NetworkCatalog.AllNames), MemberType = typeof(NetworkCatalog))]
+        public void Public_members_have_the_documented_signatures(string network)
+        {
+            Type type = NetworkCatalog.Resolve(network);
+            Type t = type.GetCustomAttribute<NetworkAttribute>()!.Precision == Precision.Single ? typeof(float) : typeof(double);
+            Type span = typeof(Span<>).MakeGenericType(t);
+            Type ro = typeof(ReadOnlySpan<>).MakeGenericType(t);
+
+            void Has(string name, Type returns, params Type[] parameters)
+            {
+                MethodInfo? m = type.GetMethod(name, BindingFlags.Public | BindingFlags.Instance, parameters);
+                Assert.True(m is not null, $"{type}: no public instance {name}({string.Join(", ", parameters.Select(p => p.Name))})");
+                Assert.Equal(returns, m!.ReturnType);
+            }
+
+            Has("Forward", typeof(void), ro, span);
+            Has("ForwardBatch", typeof(void), ro, span);
+            Has("ComputeLoss", t, ro, ro);
+            Has("Gradient", t, ro, ro, span);
+            Has("Train", t, ro, ro, t);
+            Has("TrainBatch", t, ro, ro, t);
+            Has("InitializeParameters", typeof(void), typeof(int));
+            PropertyInfo? parameters = type.GetProperty("Parameters", BindingFlags.Public | BindingFlags.Instance);
+            Assert.NotNull(parameters);
+            Assert.Equal(span, parameters!.PropertyType);
+
+            string[] names = type.GetMethod("Gradient", BindingFlags.Public | BindingFlags.Instance)!.GetParameters().Select(p => p.Name!).ToArray();
+            Assert.Equal(new[] { "input", "target", "gradient" }, names);
+            names = type.GetMethod("TrainBatch", BindingFlags.Public | BindingFlags.Instance)!.GetParameters().Select(p => p.Name!).ToArray();
+            Assert.Equal(new[] { "inputs", "targets", "learningRate" }, names);
+        }
+    }
+}
