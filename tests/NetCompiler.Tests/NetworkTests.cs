@@ -121,6 +121,100 @@ namespace NetCompiler.Tests
             }
         }
 
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void Forward_stays_finite_for_large_weighted_sums(string network)
+        {
+            // Weights x 25: weighted sums in the tens to thousands. Softmax must not overflow (e^1000),
+            // sigmoid must not produce NaN, and bounded outputs must still match the reference.
+            Case c = Open(network, salt: 16);
+            var failures = new List<string>();
+            Activation last = c.Ref.Layers[^1].Activation;
+            for (int trial = 0; trial < 8; trial++)
+            {
+                RandomizeParameters(c, 25.0);
+                double[] p = ToDouble(c.Net.Parameters);
+                T[] x = RandomVector(c.Rng, c.In, -3, 3);
+                var y = new T[c.Out];
+                c.Net.Forward(x, y);
+                double[] expected = c.Ref.Forward(p, ToDouble(x));
+                double sum = 0;
+                for (int k = 0; k < c.Out; k++)
+                {
+                    double actual = double.CreateTruncating(y[k]);
+                    sum += actual;
+                    if (!double.IsFinite(actual) && double.IsFinite(expected[k]))
+                    {
+                        failures.Add($"trial {trial}: output[{k}] = {R(actual)}, reference {R(expected[k])}");
+                    }
+                    else if (last is Activation.Sigmoid or Activation.Softmax or Activation.Tanh
+                        && Math.Abs(actual - expected[k]) > (IsSingle ? 1e-2 : 1e-8))
+                    {
+                        failures.Add($"trial {trial}: {last} output[{k}] = {R(actual)}, reference {R(expected[k])}");
+                    }
+                }
+
+                if (last == Activation.Softmax && !(Math.Abs(sum - 1) < (IsSingle ? 1e-5 : 1e-12)))
+                {
+                    failures.Add($"trial {trial}: softmax outputs sum to {R(sum)}");
+                }
+            }
+
+            AssertNoFailures(c, failures);
+        }
+
+        [Theory]
+        [MemberData(nameof(Networks))]
+        public void Loss_and_gradient_are_not_NaN_for_saturated_outputs(string network)
+        {
+            // Saturated outputs with 0/1 targets: 0 * ln 0 terms must not turn the loss or the gradient into NaN.
+            Case c = Open(network, salt: 17);
+            var failures = new List<string>();
+            for (int trial = 0; trial < 8; trial++)
+            {
+                RandomizeParameters(c, 40.0);
+                T[] x = RandomVector(c.Rng, c.In, -3, 3);
+                var d = new T[c.Out];
+                if (c.Ref.Loss == Loss.CrossEntropy && c.Ref.Layers[^1].Activation == Activation.Softmax)
+                {
+                    d[c.Rng.Next(c.Out)] = T.One;
+                }
+                else
+                {
+                    for (int k = 0; k < c.Out; k++)
+                    {
+                        d[k] = c.Rng.Next(2) == 0 ? T.Zero : T.One;
+                    }
+                }
+
+                T loss = c.Net.ComputeLoss(x, d);
+                var g = new T[c.P];
+                T loss2 = c.Net.Gradient(x, d, g);
+                if (T.IsNaN(loss) || T.IsNaN(loss2))
+                {
+                    failures.Add($"trial {trial}: ComputeLoss = {R(loss)}, Gradient returned {R(loss2)} (x = {Show(x)}, d = {Show(d)}, output = {Show(Output(c, x))})");
+                }
+
+                for (int i = 0; i < c.P; i++)
+                {
+                    if (T.IsNaN(g[i]))
+                    {
+                        failures.Add($"trial {trial}: gradient {ParameterName(c.Ref, i)} is NaN (x = {Show(x)}, d = {Show(d)}, output = {Show(Output(c, x))})");
+                        break;
+                    }
+                }
+            }
+
+            AssertNoFailures(c, failures);
+        }
+
+        private static T[] Output(Case c, T[] x)
+        {
+            var y = new T[c.Out];
+            c.Net.Forward(x, y);
+            return y;
+        }
+
         // ------------------------------------------------------------------ loss and gradient
 
         [Theory]
@@ -432,7 +526,7 @@ namespace NetCompiler.Tests
                 int n = 0;
                 for (int seed = 0; seed < seeds; seed++)
                 {
-                    c.Net.InitializeParameters(1000 + seed);
+                    c.Net.InitializeParameters(1 + (seed * 100003)); // seeds far apart, in case streams of nearby seeds overlap
                     ReadOnlySpan<T> p = c.Net.Parameters.Slice(layer.WeightOffset, layer.WeightCount);
                     for (int i = 0; i < p.Length; i++)
                     {

@@ -37,8 +37,8 @@ internal static partial class NetworkEmitter
         int l = layer.Index;
         LayerPlan previous = plan.Layers[l - 1];
         w.Line();
-        w.Line($"// Hidden layer {l - 1}: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer {l} ({layer.Units}),");
-        w.Line($"// with {ActivationFormulas.DescribeDerivative(previous.Activation)}.");
+        w.Line($"// Hidden layer {l - 1}: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the {layer.Units} units of layer {l}),");
+        w.Line($"// where {ActivationFormulas.DescribeDerivative(previous.Activation)}.");
         if (layer.Unrolled)
         {
             for (int j = 0; j < layer.Inputs; j++)

@@ -103,7 +103,7 @@ internal static partial class NetworkEmitter
         w.Line();
 
         // dE/dy_k as a factor on (y_k - d_k).
-        string scale = loss == Loss.MeanSquaredError ? $" * {plan.Lit(2.0 / n)}" : string.Empty;
+        string scale = loss == Loss.MeanSquaredError && n != 2 ? $" * {plan.Lit(2.0 / n)}" : string.Empty;
         string dEdy = loss == Loss.MeanSquaredError ? "dE/dy_k = (2/n) * (y_k - d_k)" : "dE/dy_k = y_k - d_k";
 
         if (loss == Loss.CrossEntropy)

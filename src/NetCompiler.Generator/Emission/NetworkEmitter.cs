@@ -9,6 +9,11 @@ namespace NetCompiler.Generator.Emission;
 /// </summary>
 internal static partial class NetworkEmitter
 {
+    /// <summary>Crefs with full signatures: a user-written overload must not make them ambiguous (CS0419).</summary>
+    private static string ForwardCref(NetworkPlan plan) => $"Forward(global::System.ReadOnlySpan{{{plan.T}}}, global::System.Span{{{plan.T}}})";
+
+    private static string TrainBatchCref(NetworkPlan plan) => $"TrainBatch(global::System.ReadOnlySpan{{{plan.T}}}, global::System.ReadOnlySpan{{{plan.T}}}, {plan.T})";
+
     private const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"NetCompiler\", null)]";
 
     public static string Emit(NetworkSpec spec)
@@ -54,7 +59,7 @@ internal static partial class NetworkEmitter
         string t = plan.T;
         string name = plan.Spec.TypeName;
 
-        w.Line("/// <summary>Inputs per sample: the length of <c>input</c> in <see cref=\"Forward\"/>.</summary>");
+        w.Line($"/// <summary>Inputs per sample: the length of <c>input</c> in <see cref=\"{ForwardCref(plan)}\"/>.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"public const int InputCount = {plan.InputCount};");
         w.Line();
@@ -70,7 +75,7 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCodeAttribute);
         w.Line($"private readonly {t}[] __parameters = __CreateParameters();");
         w.Line();
-        w.Line("/// <summary>The summed gradient of a batch; allocated by the first <see cref=\"TrainBatch\"/> call.</summary>");
+        w.Line($"/// <summary>The summed gradient of a batch; allocated by the first <see cref=\"{TrainBatchCref(plan)}\"/> call.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"private {t}[]? __batchGradient;");
         w.Line();
@@ -118,7 +123,7 @@ internal static partial class NetworkEmitter
         w.Line();
 
         // ForwardBatch
-        w.Line("/// <summary>Computes the outputs of k samples, row after row: as <see cref=\"Forward\"/> on each row.</summary>");
+        w.Line($"/// <summary>Computes the outputs of k samples, row after row: as <see cref=\"{ForwardCref(plan)}\"/> on each row.</summary>");
         w.Line($"/// <param name=\"inputs\">k rows of <see cref=\"InputCount\"/> values (k at least 1).</param>");
         w.Line($"/// <param name=\"outputs\">Receives k rows of <see cref=\"OutputCount\"/> values.</param>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");

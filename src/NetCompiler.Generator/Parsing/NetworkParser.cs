@@ -144,7 +144,7 @@ internal static class NetworkParser
             return "static (a network holds its parameters in an instance)";
         }
 
-        if (type.IsGenericType)
+        if (type.TypeParameters.Length > 0)
         {
             return "generic";
         }

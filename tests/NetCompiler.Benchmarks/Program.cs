@@ -1,0 +1,35 @@
+using System;
+using BenchmarkDotNet.Running;
+
+namespace NetCompiler.Benchmarks;
+
+/// <summary>
+/// From the repository root:
+/// <list type="bullet">
+/// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --filter '*Unroll*'</c> runs
+/// <see cref="UnrollThresholdBenchmarks"/> (about 6 minutes);</item>
+/// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --il-sizes</c> prints the IL body
+/// size and local count of the generated methods of every benchmark network;</item>
+/// <item><c>DOTNET_JitStdOutFile=jit.txt DOTNET_JitDisasmSummary=1 dotnet run -c Release --project
+/// tests/NetCompiler.Benchmarks -- --exercise</c> calls every benchmark method until it has tiered up, and the
+/// JIT lists how it compiled each one (Tier0, Tier1, or MinOpts for a method too large to optimize).</item>
+/// </list>
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--il-sizes")
+        {
+            return IlSizes.Print();
+        }
+
+        if (args.Length > 0 && args[0] == "--exercise")
+        {
+            return Exercise.Run();
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

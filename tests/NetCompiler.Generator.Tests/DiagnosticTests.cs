@@ -1,0 +1,297 @@
+extern alias generator;
+
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetCompiler.Generator.Tests.Infrastructure;
+using NetworkGenerator = generator::NetCompiler.Generator.NetworkGenerator;
+
+namespace NetCompiler.Generator.Tests;
+
+/// <summary>
+/// One test per diagnostic: the id, the severity, the exact text the squiggle covers, the message, and
+/// that the generator emits nothing for the type, so the user sees that one diagnostic and no follow-on
+/// errors from generated code.
+/// </summary>
+public class DiagnosticTests
+{
+    private const string Usings = "using System;\nusing NetCompiler;\n";
+
+    /// <summary>
+    /// Runs the generator and asserts exactly one NetCompiler diagnostic: <paramref name="id"/> with
+    /// <paramref name="severity"/>, located on <paramref name="span"/>, whose message contains each of
+    /// <paramref name="message"/>; and no generated source, and no compiler error.
+    /// </summary>
+    private static void AssertDiagnostic(string source, string id, DiagnosticSeverity severity, string span, params string[] message) =>
+        AssertDiagnostic(GeneratorHarness.CreateCompilation(Usings + source), id, severity, span, message);
+
+    private static void AssertDiagnostic(Compilation compilation, string id, DiagnosticSeverity severity, string span, params string[] message)
+    {
+        GeneratorDriver driver = GeneratorHarness.Run(compilation, out Compilation output);
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.GeneratorDiagnostics(driver));
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(severity, diagnostic.Severity);
+        Assert.Equal("NetCompiler", diagnostic.Descriptor.Category);
+        Assert.EndsWith("#" + id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal(span, LocatedText(compilation, diagnostic.Location));
+        string text = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (string part in message)
+        {
+            Assert.Contains(part, text);
+        }
+
+        Assert.Empty(GeneratorHarness.GeneratedSources(driver));
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    /// <summary>
+    /// The source text a location covers. Diagnostics travel through the pipeline as plain values, so they
+    /// come back as file locations (path, span, line span), which the IDE places exactly like tree locations.
+    /// </summary>
+    private static string LocatedText(Compilation compilation, Location location)
+    {
+        Assert.NotEqual(Location.None, location);
+        FileLinePositionSpan lines = location.GetLineSpan();
+        SyntaxTree tree = Assert.Single(compilation.SyntaxTrees, t => t.FilePath == lines.Path);
+        Assert.Equal(tree.GetLineSpan(location.SourceSpan).Span, lines.Span);
+        return tree.ToString().Substring(location.SourceSpan.Start, location.SourceSpan.Length);
+    }
+
+    [Fact]
+    public void NC0001_TypeNotPartial() => AssertDiagnostic("""
+        [Network(2)]
+        [Dense(1)]
+        public class Plain { }
+        """, "NC0001", DiagnosticSeverity.Error, "Plain", "'Plain'", "partial");
+
+    [Fact]
+    public void NC0002_NoLayers() => AssertDiagnostic("""
+        [Network(2)]
+        public partial class Empty { }
+        """, "NC0002", DiagnosticSeverity.Error, "Network(2)", "'Empty'", "[Dense(units, activation)]");
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    public void NC0003_InputCountNotPositive(string inputs) => AssertDiagnostic($$"""
+        [Network({{inputs}})]
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0003", DiagnosticSeverity.Error, inputs, $"declares {inputs} inputs", "at least 1");
+
+    [Fact]
+    public void NC0004_UnitCountNotPositive() => AssertDiagnostic("""
+        [Network(2)]
+        [Dense(4, Activation.ReLU)]
+        [Dense(0, Activation.Sigmoid)]
+        public partial class Net { }
+        """, "NC0004", DiagnosticSeverity.Error, "0", "Layer 1", "0 units");
+
+    [Fact]
+    public void NC0004_NamedUnitsArgument() => AssertDiagnostic("""
+        [Network(2)]
+        [Dense(activation: Activation.ReLU, units: -1)]
+        public partial class Net { }
+        """, "NC0004", DiagnosticSeverity.Error, "units: -1", "Layer 0", "-1 units");
+
+    [Fact]
+    public void NC0005_UndefinedActivation() => AssertDiagnostic("""
+        [Network(2)]
+        [Dense(2, (Activation)99)]
+        public partial class Net { }
+        """, "NC0005", DiagnosticSeverity.Error, "(Activation)99", "value 99", "Identity, Sigmoid, Tanh, ReLU, LeakyReLU or Softmax");
+
+    [Fact]
+    public void NC0006_UndefinedLoss() => AssertDiagnostic("""
+        [Network(2, Loss = (Loss)7)]
+        [Dense(2)]
+        public partial class Net { }
+        """, "NC0006", DiagnosticSeverity.Error, "Loss = (Loss)7", "value 7", "HalfSquaredError");
+
+    [Fact]
+    public void NC0007_UndefinedPrecision() => AssertDiagnostic("""
+        [Network(2, Precision = (Precision)2)]
+        [Dense(2)]
+        public partial class Net { }
+        """, "NC0007", DiagnosticSeverity.Error, "Precision = (Precision)2", "value 2", "Single or Double");
+
+    [Fact]
+    public void NC0008_SoftmaxNotLast() => AssertDiagnostic("""
+        [Network(2, Loss = Loss.CrossEntropy)]
+        [Dense(3, Activation.Softmax)]
+        [Dense(2, Activation.Softmax)]
+        public partial class Net { }
+        """, "NC0008", DiagnosticSeverity.Error, "Activation.Softmax", "Layer 0", "last layer");
+
+    [Fact]
+    public void NC0009_CrossEntropyWithoutProbabilities() => AssertDiagnostic("""
+        [Network(2, Loss = Loss.CrossEntropy)]
+        [Dense(3, Activation.ReLU)]
+        [Dense(2, Activation.Tanh)]
+        public partial class Net { }
+        """, "NC0009", DiagnosticSeverity.Error, "Loss = Loss.CrossEntropy", "uses Tanh", "Softmax", "Sigmoid");
+
+    [Theory]
+    [InlineData("[Network(2)] [Dense(1)] public partial class Gen<T> { }", "Gen", "generic")]
+    [InlineData("[Network(2)] [Dense(1)] public static partial class Stat { }", "Stat", "static")]
+    [InlineData("[Network(2)] [Dense(1)] public partial record Rec { }", "Rec", "a record")]
+    [InlineData("public partial class Outer<T> { [Network(2)] [Dense(1)] public partial class Inner { } }", "Inner", "nested in the generic type 'Outer'")]
+    public void NC0010_UnsupportedType(string source, string name, string reason) =>
+        AssertDiagnostic(source, "NC0010", DiagnosticSeverity.Error, name, $"'{name}'", reason);
+
+    [Fact]
+    public void NC0011_ContainingTypeNotPartial() => AssertDiagnostic("""
+        public class Outer
+        {
+            [Network(2)]
+            [Dense(1)]
+            public partial class Inner { }
+        }
+        """, "NC0011", DiagnosticSeverity.Error, "Inner", "'Inner'", "'Outer'", "partial");
+
+    [Fact]
+    public void NC0012_LayersSplitAcrossDeclarations() => AssertDiagnostic("""
+        [Network(2)]
+        [Dense(3, Activation.Tanh)]
+        public partial class Split { }
+
+        [Dense(1)]
+        public partial class Split { }
+        """, "NC0012", DiagnosticSeverity.Error, "Dense(1)", "'Split'", "one declaration");
+
+    [Theory]
+    [InlineData("public void Forward(ReadOnlySpan<float> input, Span<float> output) { }", "Forward")]
+    [InlineData("public int Parameters => 0;", "Parameters")]
+    [InlineData("private readonly float[] __parameters = new float[1];", "__parameters")]
+    [InlineData("public const int InputCount = 3;", "InputCount")]
+    public void NC0013_MemberNameConflict(string member, string name) => AssertDiagnostic($$"""
+        [Network(2)]
+        [Dense(1)]
+        public partial class Net
+        {
+            {{member}}
+        }
+        """, "NC0013", DiagnosticSeverity.Error, name, "'Net'", $"'{name}'", "rename");
+
+    [Fact]
+    public void NC0013_OtherOverloadsAreFine()
+    {
+        GeneratorDriver driver = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Usings + """
+            [Network(2)]
+            [Dense(1)]
+            public partial class Net
+            {
+                /// <summary>A convenience overload.</summary>
+                public float[] Forward(float[] input) { var output = new float[OutputCount]; Forward(input, output); return output; }
+            }
+            """), out Compilation output);
+        Assert.Empty(GeneratorHarness.GeneratorDiagnostics(driver));
+        Assert.Single(GeneratorHarness.GeneratedSources(driver));
+        GeneratorHarness.AssertNoDiagnostics(output);
+    }
+
+    [Fact]
+    public void NC0014_NetworkTooLarge() => AssertDiagnostic("""
+        [Network(100000)]
+        [Dense(200, Activation.ReLU)]
+        [Dense(1)]
+        public partial class Huge { }
+        """, "NC0014", DiagnosticSeverity.Error, "200", "'Huge'", "16777216 parameters");
+
+    [Fact]
+    public void NC0014_TooManyUnits() => AssertDiagnostic(
+        "[Network(4)]\n" + string.Concat(Enumerable.Repeat("[Dense(500)]\n", 32)) + "[Dense(501)]\npublic partial class Wide { }",
+        "NC0014", DiagnosticSeverity.Error, "501", "'Wide'", "16384 units");
+
+    [Fact]
+    public void NC0015_DenseWithoutNetwork() => AssertDiagnostic("""
+        [Dense(3)]
+        [Dense(1)]
+        public partial class Orphan { }
+        """, "NC0015", DiagnosticSeverity.Warning, "Dense(3)", "'Orphan'", "[Network(inputs)]");
+
+    [Fact]
+    public void NC0016_LanguageVersionTooOld()
+    {
+        var options = GeneratorHarness.ParseOptions.WithLanguageVersion(LanguageVersion.CSharp7_3);
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(new[] { Usings + """
+            [Network(2)]
+            [Dense(1)]
+            public partial class Old { }
+            """ }, options);
+        GeneratorDriver driver = GeneratorHarness.Run(compilation, out _, GeneratorHarness.CreateDriver(options));
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.GeneratorDiagnostics(driver));
+        Assert.Equal("NC0016", diagnostic.Id);
+        Assert.Contains("C# 8", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(GeneratorHarness.GeneratedSources(driver));
+    }
+
+    [Fact]
+    public void NC0017_UnrollLimitTooLarge() => AssertDiagnostic("""
+        [Network(2, UnrollLimit = 5000)]
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0017", DiagnosticSeverity.Error, "UnrollLimit = 5000", "5000", "4096");
+
+    [Fact]
+    public void SeveralMistakesAreAllReported()
+    {
+        GeneratorDriver driver = GeneratorHarness.Run(Usings + """
+            [Network(0, Loss = Loss.CrossEntropy)]
+            [Dense(0, Activation.Softmax)]
+            [Dense(2, Activation.ReLU)]
+            public class Net { }
+            """);
+        IEnumerable<string> ids = GeneratorHarness.GeneratorDiagnostics(driver).Select(d => d.Id).OrderBy(id => id);
+        Assert.Equal(new[] { "NC0001", "NC0003", "NC0004", "NC0008", "NC0009" }, ids);
+        Assert.Empty(GeneratorHarness.GeneratedSources(driver));
+    }
+
+    [Fact]
+    public void AttributeTheCompilerCannotBindIsLeftToTheCompiler()
+    {
+        // A missing argument is the compiler's error (CS7036); NetCompiler adds nothing and does not throw.
+        GeneratorDriver driver = GeneratorHarness.Run(Usings + """
+            [Network]
+            [Dense(2)]
+            public partial class Net { }
+            """);
+        Assert.Empty(GeneratorHarness.GeneratorDiagnostics(driver));
+        Assert.Empty(GeneratorHarness.GeneratedSources(driver));
+    }
+
+    [Fact]
+    public void EveryDescriptorIsTestedAndTracked()
+    {
+        var ids = typeof(NetworkGenerator).Assembly
+            .GetType("NetCompiler.Generator.Diagnostics.DiagnosticDescriptors")!
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id)
+            .OrderBy(id => id)
+            .ToList();
+        Assert.Equal(ids.Distinct(), ids);
+
+        var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Where(n => n.StartsWith("NC")).Distinct().OrderBy(n => n);
+        Assert.Equal(ids, tested);
+
+        string unshipped = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "src", "NetCompiler.Generator", "AnalyzerReleases.Unshipped.md"));
+        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "README.md"));
+        foreach (string id in ids)
+        {
+            Assert.Contains(id + " |", unshipped);
+            Assert.Contains($"<a id=\"{id.ToLowerInvariant()}\"></a>", readme);
+        }
+    }
+
+    private static string RepositoryRoot()
+    {
+        string? directory = System.AppContext.BaseDirectory;
+        while (directory is not null && !System.IO.File.Exists(System.IO.Path.Combine(directory, "NetCompiler.sln")))
+        {
+            directory = System.IO.Path.GetDirectoryName(directory);
+        }
+
+        return directory ?? throw new System.InvalidOperationException("NetCompiler.sln not found above " + System.AppContext.BaseDirectory);
+    }
+}

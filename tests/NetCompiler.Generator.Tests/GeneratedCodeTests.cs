@@ -1,0 +1,229 @@
+extern alias generator;
+
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Emit;
+using NetCompiler.Generator.Tests.Infrastructure;
+using NetworkGenerator = generator::NetCompiler.Generator.NetworkGenerator;
+
+namespace NetCompiler.Generator.Tests;
+
+/// <summary>
+/// Every supported combination of activation, loss, bias, precision and code shape, generated into ONE
+/// compilation: the generated code compiles with no diagnostic at all (warning level 9999, documentation
+/// comments checked), emits, and is the same text on every run and under every culture.
+/// </summary>
+public class GeneratedCodeTests
+{
+    private static readonly Activation[] Hidden = { Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU };
+
+    /// <summary>All valid (output activation, loss) pairs.</summary>
+    private static IEnumerable<(Activation Output, Loss Loss)> OutputsAndLosses()
+    {
+        foreach (Activation output in Enum.GetValues<Activation>())
+        {
+            yield return (output, Loss.HalfSquaredError);
+            yield return (output, Loss.MeanSquaredError);
+            if (output is Activation.Softmax or Activation.Sigmoid)
+            {
+                yield return (output, Loss.CrossEntropy);
+            }
+        }
+    }
+
+    /// <summary>One source declaring every combination (about 170 networks).</summary>
+    public static string AllCombinations()
+    {
+        var source = new StringBuilder("using NetCompiler;\n\nnamespace Combinations;\n\n");
+        int n = 0;
+        foreach ((Activation output, Loss loss) in OutputsAndLosses())
+        {
+            foreach (bool bias in new[] { true, false })
+            {
+                foreach (Precision precision in new[] { Precision.Single, Precision.Double })
+                {
+                    foreach (string unroll in new[] { "", ", UnrollLimit = 0", ", UnrollLimit = 20" })
+                    {
+                        Activation hidden = Hidden[n % Hidden.Length];
+                        Activation hidden2 = Hidden[(n + 2) % Hidden.Length];
+                        string b = bias ? "" : ", Bias = false";
+                        source.Append(CultureInfo.InvariantCulture, $"/// <summary>Combination {n}.</summary>\n");
+                        source.Append(CultureInfo.InvariantCulture, $"[Network(3, Loss = Loss.{loss}, Precision = Precision.{precision}{unroll})]\n");
+                        source.Append(CultureInfo.InvariantCulture, $"[Dense(5, Activation.{hidden}{b})]\n[Dense(4, Activation.{hidden2}{b})]\n[Dense(3, Activation.{output}{b})]\n");
+                        source.Append(CultureInfo.InvariantCulture, $"public partial class Net{n++} {{ }}\n\n");
+                    }
+                }
+            }
+        }
+
+        return source.ToString();
+    }
+
+    private const string SpecialTypes = """
+        using NetCompiler;
+
+        /// <summary>In the global namespace, internal and sealed.</summary>
+        [Network(2)]
+        [Dense(2, Activation.Tanh)]
+        [Dense(1)]
+        internal sealed partial class GlobalNet { }
+
+        namespace Nesting
+        {
+            using N = NetCompiler;
+
+            /// <summary>A container.</summary>
+            public static partial class Outer
+            {
+                /// <summary>A container in a container.</summary>
+                public partial struct Middle
+                {
+                    /// <summary>Nested, declared through a namespace alias.</summary>
+                    [N.Network(2, Loss = N.Loss.CrossEntropy)]
+                    [N.Dense(3, N.Activation.ReLU)]
+                    [N.Dense(2, N.Activation.Softmax)]
+                    public abstract partial class Inner { }
+                }
+            }
+
+            /// <summary>With its own constructor and documentation.</summary>
+            [Network(1)]
+            [Dense(1, Activation.Sigmoid)]
+            public partial class WithConstructor
+            {
+                /// <summary>Creates it.</summary>
+                /// <param name="name">A name.</param>
+                public WithConstructor(string name) => Name = name;
+
+                /// <summary>The name.</summary>
+                public string Name { get; }
+            }
+        }
+        """;
+
+    [Fact]
+    public void EveryCombinationCompilesWithoutAnyDiagnosticAndEmits()
+    {
+        Compilation compilation = GeneratorHarness.CreateCompilation(AllCombinations(), SpecialTypes);
+        GeneratorDriver driver = GeneratorHarness.Run(compilation, out Compilation output);
+
+        Assert.Empty(GeneratorHarness.GeneratorDiagnostics(driver));
+        Assert.Equal(OutputsAndLosses().Count() * 12 + 3, GeneratorHarness.GeneratedSources(driver).Count);
+        GeneratorHarness.AssertNoDiagnostics(output);
+
+        using var stream = new MemoryStream();
+        EmitResult result = output.Emit(stream);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+    }
+
+    [Fact]
+    public void GeneratedTextIsDeterministicAndCultureInvariant()
+    {
+        Compilation compilation = GeneratorHarness.CreateCompilation(AllCombinations(), SpecialTypes);
+        IReadOnlyDictionary<string, string> first = GeneratorHarness.GeneratedSources(GeneratorHarness.Run(compilation, out _));
+
+        // A second, independent run under the invariant culture.
+        CultureInfo culture = CultureInfo.CurrentCulture;
+        IReadOnlyDictionary<string, string> second;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+            second = GeneratorHarness.GeneratedSources(GeneratorHarness.CreateDriver().RunGenerators(compilation));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
+
+        Assert.Equal(first.Keys.OrderBy(k => k, StringComparer.Ordinal), second.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        foreach ((string hint, string text) in first)
+        {
+            Assert.Equal(text, second[hint]);
+            Assert.DoesNotContain("\u2212", text);
+            Assert.DoesNotContain("\r", text);
+            Assert.StartsWith("// <auto-generated/>\n", text);
+            Assert.Contains("#nullable enable\n", text);
+
+            // No versions, timestamps or machine paths in the generated text.
+            Assert.DoesNotContain(typeof(NetworkGenerator).Assembly.GetName().Version!.ToString(), text);
+            Assert.DoesNotContain(DateTime.Now.Year.ToString(CultureInfo.InvariantCulture), text);
+            Assert.DoesNotContain(Path.GetTempPath(), text);
+            Assert.DoesNotContain(AppContext.BaseDirectory, text);
+        }
+    }
+
+    [Fact]
+    public void LiteralsRoundTripExactly()
+    {
+        // Every initialization limit in the generated code is written so that parsing gives back the
+        // exact double the generator computed: sqrt(6 / (fan_in + fan_out)) or sqrt(6 / fan_in).
+        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run("""
+            using NetCompiler;
+            [Network(7)]
+            [Dense(11, Activation.Tanh)]
+            [Dense(13, Activation.ReLU)]
+            [Dense(3)]
+            public partial class Net { }
+            """)).Values.Single();
+        var expected = new[] { Math.Sqrt(6.0 / 18), Math.Sqrt(6.0 / 11), Math.Sqrt(6.0 / 16) };
+        foreach (double limit in expected)
+        {
+            string literal = limit.ToString("R", CultureInfo.InvariantCulture) + "d";
+            Assert.Contains(literal, text);
+            Assert.Equal(limit, double.Parse(literal.TrimEnd('d'), CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
+    public void SmallNetworksAreFullyUnrolledWithoutLoops()
+    {
+        // The textbook network: Forward, ComputeLoss, Gradient and Train have no loop over neurons or
+        // connections, only statements with constant indices.
+        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run("""
+            using NetCompiler;
+            [Network(2)]
+            [Dense(3, Activation.Sigmoid, Bias = false)]
+            [Dense(1, Activation.Sigmoid, Bias = false)]
+            public partial class SeedNet { }
+            """)).Values.Single();
+        foreach (string method in new[] { "public float ComputeLoss(", "public float Train(", "private void __Forward(", "private float __Gradient(" })
+        {
+            string body = MethodBody(text, method);
+            Assert.DoesNotContain("for (", body);
+            Assert.DoesNotContain("stackalloc", body);
+        }
+
+        Assert.Contains("float net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[8] * o0_2;", text);
+        Assert.Contains("p[0] -= learningRate * (delta0_0 * x0);", text);
+    }
+
+    [Fact]
+    public void LargeLayersAreLoopedWithConstantBounds()
+    {
+        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run("""
+            using NetCompiler;
+            [Network(64, Loss = Loss.CrossEntropy)]
+            [Dense(32, Activation.ReLU)]
+            [Dense(10, Activation.Softmax)]
+            public partial class Digits { }
+            """)).Values.Single();
+        string forward = MethodBody(text, "private void __Forward(");
+        Assert.Contains("for (int j = 0; j < 32; j++)", forward);
+        Assert.Contains("for (int i = 0; i < 64; i++)", forward);
+        Assert.Contains("looped: 2048 weights > UnrollLimit", forward);
+    }
+
+    private static string MethodBody(string text, string signature)
+    {
+        int start = text.IndexOf(signature, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{signature} not found");
+        int end = text.IndexOf("\n    }\n", start, StringComparison.Ordinal);
+        return text.Substring(start, end - start);
+    }
+}

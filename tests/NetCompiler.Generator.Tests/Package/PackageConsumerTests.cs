@@ -1,0 +1,394 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Text;
+using System.Xml.Linq;
+
+namespace NetCompiler.Generator.Tests.Package;
+
+/// <summary>
+/// The package as a new user gets it: <c>dotnet pack src/NetCompiler</c> (once), then a fresh console
+/// project outside the repository that references only the <c>NetCompiler</c> package from that local
+/// feed, declares two networks, builds with warnings as errors and runs its checks. Takes a minute or two.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class PackageConsumerTests
+{
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
+
+    [Fact]
+    public void PackedPackage_GivesAFreshConsoleProjectTheAttributesAndTheGenerator()
+    {
+        string repoRoot = FindRepoRoot();
+        string work = Path.Combine(Path.GetTempPath(), "NetCompiler.PackageConsumer." + Guid.NewGuid().ToString("N"));
+        string feed = Path.Combine(work, "feed");
+        string packages = Path.Combine(work, "packages");
+        string app = Path.Combine(work, "app");
+        try
+        {
+            Directory.CreateDirectory(feed);
+            Directory.CreateDirectory(app);
+
+            // 1. Pack, exactly as documented. This uses the developer's normal NuGet setup: pointing the
+            //    repository's own restore at a temporary packages folder would leave its obj/ files
+            //    referring to a folder that is deleted below.
+            ProcessResult pack = RunDotnet(
+                repoRoot,
+                PackTimeout,
+                environment: null,
+                "pack", Path.Combine(repoRoot, "src", "NetCompiler"), "-c", "Release", "-o", feed,
+                "--disable-build-servers", "--property:UseSharedCompilation=false");
+            Assert.True(pack.ExitCode == 0, "dotnet pack failed." + pack.Describe());
+
+            string[] packed = Directory.GetFiles(feed, "*.nupkg").Where(p => !p.EndsWith(".symbols.nupkg", StringComparison.OrdinalIgnoreCase)).ToArray();
+            Assert.True(packed.Length == 1, $"Expected one .nupkg in the feed, found: {string.Join(", ", Directory.GetFiles(feed).Select(Path.GetFileName))}." + pack.Describe());
+            string nupkg = packed[0];
+            string fileName = Path.GetFileName(nupkg);
+            Assert.StartsWith("NetCompiler.", fileName, StringComparison.Ordinal);
+            string version = fileName.Substring("NetCompiler.".Length, fileName.Length - "NetCompiler.".Length - ".nupkg".Length);
+            Assert.Matches(@"^\d+\.\d+\.\d+", version);
+
+            // 2. What is inside the package.
+            AssertPackageContents(nupkg, version);
+
+            // 3. A new user's project, outside the repository (so no Directory.Build.* or global.json of
+            //    the repository applies). Empty Directory.Build.props/.targets/Directory.Packages.props in the
+            //    work folder stop MSBuild from picking up stray ones from the temp folder's parents.
+            File.WriteAllText(Path.Combine(work, "Directory.Build.props"), "<Project />\n");
+            File.WriteAllText(Path.Combine(work, "Directory.Build.targets"), "<Project />\n");
+            File.WriteAllText(Path.Combine(work, "Directory.Packages.props"), "<Project />\n");
+            File.WriteAllText(Path.Combine(app, "Consumer.csproj"), ConsumerProject(version));
+            File.WriteAllText(Path.Combine(app, "NuGet.config"), NuGetConfig(feed));
+            File.WriteAllText(Path.Combine(app, "Program.cs"), ConsumerProgram);
+
+            // A private global packages folder: a NetCompiler of the same version cached by an earlier run
+            // (built from older sources) can never be used instead of the package just packed.
+            var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages };
+            ProcessResult run = RunDotnet(
+                app,
+                RunTimeout,
+                environment,
+                "run", "-c", "Release", "--disable-build-servers", "--property:UseSharedCompilation=false");
+            Assert.True(run.ExitCode == 0, $"The consumer project failed to build or its checks failed (exit code {run.ExitCode})." + run.Describe());
+            Assert.True(run.Output.Contains("ALL CHECKS PASSED", StringComparison.Ordinal), "The consumer did not report its checks." + run.Describe());
+            foreach (string check in new[]
+            {
+                "seednet-sizes", "seednet-init", "seednet-train-step", "seednet-train-epochs", "attributes-not-kept",
+                "classifier-sizes", "classifier-softmax", "classifier-cross-entropy", "classifier-gradient",
+                "classifier-train-batch", "classifier-span-length",
+            })
+            {
+                Assert.True(run.Output.Contains($"CHECK {check}: ok", StringComparison.Ordinal), $"Check {check} did not pass." + run.Describe());
+            }
+
+            // The package restored was the one packed above, into the private folder.
+            string restored = Path.Combine(packages, "netcompiler", version.ToLowerInvariant(), $"netcompiler.{version.ToLowerInvariant()}.nupkg");
+            Assert.True(File.Exists(restored), $"Expected the package restored at {restored}." + run.Describe());
+            Assert.True(File.ReadAllBytes(restored).AsSpan().SequenceEqual(File.ReadAllBytes(nupkg)), "The restored package differs from the one just packed.");
+        }
+        finally
+        {
+            TryDelete(work);
+        }
+    }
+
+    private static void AssertPackageContents(string nupkg, string version)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(nupkg);
+        string[] entries = zip.Entries.Select(e => e.FullName.Replace('\\', '/')).ToArray();
+        string listing = Environment.NewLine + "Package entries:" + Environment.NewLine + string.Join(Environment.NewLine, entries);
+
+        foreach (string expected in new[]
+        {
+            "lib/netstandard2.0/NetCompiler.dll",
+            "lib/netstandard2.0/NetCompiler.xml",
+            "analyzers/dotnet/cs/NetCompiler.Generator.dll",
+            "README.md",
+        })
+        {
+            Assert.True(entries.Contains(expected, StringComparer.Ordinal), $"The package lacks {expected}." + listing);
+        }
+
+        // The generator is an analyzer only: never a library the user compiles against or ships, and
+        // Roslyn itself comes from the user's compiler, not from the package.
+        Assert.True(!entries.Any(e => e.StartsWith("lib/", StringComparison.OrdinalIgnoreCase) && e.EndsWith("NetCompiler.Generator.dll", StringComparison.OrdinalIgnoreCase)), "The generator must not be under lib/." + listing);
+        Assert.True(!entries.Any(e => e.Contains("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase)), "The package must not carry Roslyn assemblies." + listing);
+        string[] analyzers = entries.Where(e => e.StartsWith("analyzers/", StringComparison.OrdinalIgnoreCase)).ToArray();
+        Assert.True(analyzers.SequenceEqual(new[] { "analyzers/dotnet/cs/NetCompiler.Generator.dll" }), "Unexpected files under analyzers/." + listing);
+
+        ZipArchiveEntry? nuspecEntry = zip.Entries.SingleOrDefault(e => !e.FullName.Contains('/') && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase));
+        Assert.True(nuspecEntry is not null, "The package has no .nuspec at its root." + listing);
+        string nuspecText;
+        using (var reader = new StreamReader(nuspecEntry!.Open(), Encoding.UTF8))
+        {
+            nuspecText = reader.ReadToEnd();
+        }
+        XDocument nuspec = XDocument.Parse(nuspecText);
+        string nuspecListing = Environment.NewLine + nuspecText;
+        XElement metadata = nuspec.Descendants().Single(e => e.Name.LocalName == "metadata");
+        string? Field(string name) => metadata.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+
+        Assert.True(Field("id") == "NetCompiler", "nuspec id." + nuspecListing);
+        Assert.True(Field("version") == version, "nuspec version differs from the file name." + nuspecListing);
+        Assert.True(Field("readme") == "README.md", "nuspec readme." + nuspecListing);
+        Assert.True(Field("developmentDependency") != "true", "The package must flow to consumers (not a development dependency)." + nuspecListing);
+
+        string[] dependencies = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => (string?)e.Attribute("id") ?? "").ToArray();
+        foreach (string id in dependencies)
+        {
+            Assert.False(id.StartsWith("NetCompiler", StringComparison.OrdinalIgnoreCase), $"The nuspec depends on {id}." + nuspecListing);
+            Assert.False(id.StartsWith("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase), $"The nuspec depends on {id}." + nuspecListing);
+        }
+    }
+
+    private static string ConsumerProject(string version) => $$"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+            <WarningsAsErrors>$(WarningsAsErrors);CS8784;CS8785</WarningsAsErrors>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="NetCompiler" Version="{{version}}" />
+          </ItemGroup>
+        </Project>
+
+        """;
+
+    private static string NuGetConfig(string feed) => $$"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="local" value="{{System.Security.SecurityElement.Escape(feed)}}" />
+            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
+          </packageSources>
+        </configuration>
+
+        """;
+
+    /// <summary>The new user's Program.cs: the textbook SeedNet (float) and a double-precision softmax classifier.</summary>
+    private const string ConsumerProgram = """
+        // A new user's program: the textbook SeedNet (float) and a double-precision softmax classifier.
+        using Consumer.Models;
+        using NetCompiler;
+
+        int failures = 0;
+        void Check(string name, bool ok, string detail)
+        {
+            Console.WriteLine($"CHECK {name}: {(ok ? "ok" : "FAILED")} ({detail})");
+            if (!ok) failures++;
+        }
+
+        // SeedNet: sizes, deterministic initialization, Train.
+        Check("seednet-sizes", SeedNet.InputCount == 2 && SeedNet.OutputCount == 1 && SeedNet.ParameterCount == 9,
+            $"{SeedNet.InputCount} {SeedNet.OutputCount} {SeedNet.ParameterCount}");
+        var seedNet = new SeedNet();
+        var other = new SeedNet();
+        other.InitializeParameters(1);
+        bool seedsDiffer = !seedNet.Parameters.SequenceEqual(other.Parameters);
+        other.InitializeParameters(0);
+        Check("seednet-init", seedsDiffer && seedNet.Parameters.SequenceEqual(other.Parameters), "seed 0 = new instance, seed 1 differs");
+
+        float[] x = { 0, 0, 0, 1, 1, 0, 1, 1 };
+        float[] d = { 0, 1, 1, 0 };
+        float before = seedNet.ComputeLoss(x.AsSpan(2, 2), d.AsSpan(1, 1));
+        float returned = seedNet.Train(x.AsSpan(2, 2), d.AsSpan(1, 1), 0.5f);
+        float after = seedNet.ComputeLoss(x.AsSpan(2, 2), d.AsSpan(1, 1));
+        Check("seednet-train-step", Math.Abs(returned - before) <= 1e-6f && after < before, $"loss {before} (Train returned {returned}) -> {after}");
+
+        float MeanLoss()
+        {
+            float sum = 0;
+            for (int i = 0; i < 4; i++) sum += seedNet.ComputeLoss(x.AsSpan(2 * i, 2), d.AsSpan(i, 1));
+            return sum / 4;
+        }
+        float first = MeanLoss();
+        for (int epoch = 0; epoch < 100; epoch++)
+        {
+            for (int i = 0; i < 4; i++) seedNet.Train(x.AsSpan(2 * i, 2), d.AsSpan(i, 1), 0.5f);
+        }
+        float last = MeanLoss();
+        Check("seednet-train-epochs", last < first, $"mean loss {first} -> {last}");
+        Check("attributes-not-kept", !typeof(SeedNet).IsDefined(typeof(NetworkAttribute), false), "[Network] is [Conditional]");
+
+        // Classifier: double precision, softmax + cross-entropy, internal sealed in a namespace.
+        var net = new Classifier();
+        Span<double> parameters = net.Parameters;
+        Check("classifier-sizes", Classifier.InputCount == 4 && Classifier.OutputCount == 3 && Classifier.ParameterCount == 43 && parameters.Length == 43,
+            $"{Classifier.InputCount} {Classifier.OutputCount} {Classifier.ParameterCount}");
+        double[] input = { 0.5, -1.0, 0.25, 2.0 };
+        double[] target = { 0, 1, 0 };
+        double[] y = new double[3];
+        net.Forward(input, y);
+        double loss = net.ComputeLoss(input, target);
+        Check("classifier-softmax", Math.Abs(y[0] + y[1] + y[2] - 1) < 1e-12 && y[0] > 0 && y[1] > 0 && y[2] > 0, $"y = {y[0]}, {y[1]}, {y[2]}");
+        Check("classifier-cross-entropy", Math.Abs(loss + Math.Log(y[1])) < 1e-12, $"loss {loss}, -ln y1 {-Math.Log(y[1])}");
+
+        double[] gradient = new double[Classifier.ParameterCount];
+        double gradientLoss = net.Gradient(input, target, gradient);
+        double maxError = 0;
+        for (int i = 0; i < Classifier.ParameterCount; i++)
+        {
+            double saved = parameters[i];
+            const double h = 1e-6;
+            parameters[i] = saved + h;
+            double plus = net.ComputeLoss(input, target);
+            parameters[i] = saved - h;
+            double minus = net.ComputeLoss(input, target);
+            parameters[i] = saved;
+            maxError = Math.Max(maxError, Math.Abs((plus - minus) / (2 * h) - gradient[i]));
+        }
+        Check("classifier-gradient", Math.Abs(gradientLoss - loss) < 1e-12 && maxError < 1e-7, $"max |finite difference - Gradient| = {maxError:E2}");
+
+        double[] inputs =
+        {
+            1, 0, 0, 0,   0, 1, 0, 0,   0, 0, 1, 0,
+            1, 0.5, 0, 0,   0, 1, 0.5, 0,   0.5, 0, 1, 0,
+        };
+        double[] targets =
+        {
+            1, 0, 0,   0, 1, 0,   0, 0, 1,
+            1, 0, 0,   0, 1, 0,   0, 0, 1,
+        };
+        double firstBatch = net.TrainBatch(inputs, targets, 0.5);
+        double lastBatch = firstBatch;
+        for (int step = 0; step < 50; step++) lastBatch = net.TrainBatch(inputs, targets, 0.5);
+        Check("classifier-train-batch", lastBatch < 0.5 * firstBatch, $"mean loss {firstBatch} -> {lastBatch}");
+
+        bool threw = false;
+        try { net.Forward(new double[3], y); } catch (ArgumentException) { threw = true; }
+        Check("classifier-span-length", threw, "Forward with 3 inputs throws ArgumentException");
+
+        Console.WriteLine(failures == 0 ? "ALL CHECKS PASSED" : $"{failures} CHECK(S) FAILED");
+        return failures == 0 ? 0 : 1;
+
+        /// <summary>The textbook network: 2 inputs, 3 sigmoid hidden units, 1 sigmoid output, no biases.</summary>
+        [Network(2, Loss = Loss.HalfSquaredError)]
+        [Dense(3, Activation.Sigmoid, Bias = false)]
+        [Dense(1, Activation.Sigmoid, Bias = false)]
+        public partial class SeedNet { }
+
+        namespace Consumer.Models
+        {
+            /// <summary>4 inputs, 5 tanh hidden units, 3 softmax outputs; cross-entropy; double precision.</summary>
+            [Network(4, Loss = Loss.CrossEntropy, Precision = Precision.Double)]
+            [Dense(5, Activation.Tanh)]
+            [Dense(3, Activation.Softmax)]
+            internal sealed partial class Classifier { }
+        }
+        """;
+
+    private static string FindRepoRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "NetCompiler.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException($"No NetCompiler.sln above {AppContext.BaseDirectory}.");
+    }
+
+    private static ProcessResult RunDotnet(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // The test host runs under MSBuild/dotnet test, whose MSBuild* variables (MSBuildExtensionsPath,
+        // MSBUILD_EXE_PATH, MSBuildSDKsPath, ...) would point the child build at the parent's MSBuild.
+        foreach (string key in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToArray())
+        {
+            info.Environment.Remove(key);
+        }
+        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        if (environment is not null)
+        {
+            foreach (KeyValuePair<string, string> pair in environment)
+            {
+                info.Environment[pair.Key] = pair.Value;
+            }
+        }
+
+        var output = new StringBuilder();
+        var stopwatch = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine("[stderr] " + e.Data); } } };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        bool exited = process.WaitForExit((int)timeout.TotalMilliseconds);
+        if (!exited)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It exited after all.
+            }
+        }
+        process.WaitForExit(); // drains the redirected output
+        string text;
+        lock (output)
+        {
+            text = output.ToString();
+        }
+        return new ProcessResult(
+            "dotnet " + string.Join(" ", arguments) + " (in " + workingDirectory + ")",
+            exited ? process.ExitCode : -1,
+            exited ? text : text + Environment.NewLine + $"[timed out after {timeout.TotalMinutes} minutes and was killed]",
+            stopwatch.Elapsed);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(directory))
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                return;
+            }
+            catch (IOException)
+            {
+                System.Threading.Thread.Sleep(500);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                System.Threading.Thread.Sleep(500);
+            }
+        }
+    }
+
+    private sealed record ProcessResult(string Command, int ExitCode, string Output, TimeSpan Elapsed)
+    {
+        public string Describe() =>
+            $"{Environment.NewLine}Command: {Command}{Environment.NewLine}Exit code: {ExitCode}, {Elapsed.TotalSeconds:F1} s{Environment.NewLine}Output:{Environment.NewLine}{Output}";
+    }
+}
