@@ -265,8 +265,8 @@ namespace Precise
             double delta1_0 = o1_0 - target[0];
             double delta1_1 = o1_1 - target[1];
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (2),
-            // with f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 1),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
             double delta0_0 = (o0_0 > 0d ? 1d : 0d) * (p[16] * delta1_0 + p[20] * delta1_1);
             double delta0_1 = (o0_1 > 0d ? 1d : 0d) * (p[17] * delta1_0 + p[21] * delta1_1);
             double delta0_2 = (o0_2 > 0d ? 1d : 0d) * (p[18] * delta1_0 + p[22] * delta1_1);
@@ -442,8 +442,8 @@ namespace Precise
             double delta1_0 = o1_0 - target[0];
             double delta1_1 = o1_1 - target[1];
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (2),
-            // with f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 1),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
             double delta0_0 = (o0_0 > 0d ? 1d : 0d) * (p[16] * delta1_0 + p[20] * delta1_1);
             double delta0_1 = (o0_1 > 0d ? 1d : 0d) * (p[17] * delta1_0 + p[21] * delta1_1);
             double delta0_2 = (o0_2 > 0d ? 1d : 0d) * (p[18] * delta1_0 + p[22] * delta1_1);

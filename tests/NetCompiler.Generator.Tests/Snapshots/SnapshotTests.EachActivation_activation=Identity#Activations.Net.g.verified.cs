@@ -241,8 +241,8 @@ namespace Activations
             float delta1_0 = (o1_0 - target[0]);
             float delta1_1 = (o1_1 - target[1]);
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (2),
-            // with f'(net_j) = 1.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 1),
+            // where f'(net_j) = 1.
             float delta0_0 = p[6] * delta1_0 + p[8] * delta1_1;
             float delta0_1 = p[7] * delta1_0 + p[9] * delta1_1;
 
@@ -380,8 +380,8 @@ namespace Activations
             float delta1_0 = (o1_0 - target[0]);
             float delta1_1 = (o1_1 - target[1]);
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (2),
-            // with f'(net_j) = 1.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 1),
+            // where f'(net_j) = 1.
             float delta0_0 = p[6] * delta1_0 + p[8] * delta1_1;
             float delta0_1 = p[7] * delta1_0 + p[9] * delta1_1;
 

@@ -266,8 +266,8 @@ namespace Losses
             float delta1_1 = o1_1 - target[1];
             float delta1_2 = o1_2 - target[2];
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (3),
-            // with f'(net_j) = 1 - o_j^2.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
+            // where f'(net_j) = 1 - o_j^2.
             float delta0_0 = (1f - o0_0 * o0_0) * (p[6] * delta1_0 + p[8] * delta1_1 + p[10] * delta1_2);
             float delta0_1 = (1f - o0_1 * o0_1) * (p[7] * delta1_0 + p[9] * delta1_1 + p[11] * delta1_2);
 
@@ -431,8 +431,8 @@ namespace Losses
             float delta1_1 = o1_1 - target[1];
             float delta1_2 = o1_2 - target[2];
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (3),
-            // with f'(net_j) = 1 - o_j^2.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
+            // where f'(net_j) = 1 - o_j^2.
             float delta0_0 = (1f - o0_0 * o0_0) * (p[6] * delta1_0 + p[8] * delta1_1 + p[10] * delta1_2);
             float delta0_1 = (1f - o0_1 * o0_1) * (p[7] * delta1_0 + p[9] * delta1_1 + p[11] * delta1_2);
 

@@ -311,8 +311,8 @@ namespace Looped
                 delta1[k] = o1[k] - target[k];
             }
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (3),
-            // with f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
             delta0.Clear();
             for (int k = 0; k < 3; k++)
             {
@@ -535,8 +535,8 @@ namespace Looped
                 delta1[k] = o1[k] - target[k];
             }
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (3),
-            // with f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
             delta0.Clear();
             for (int k = 0; k < 3; k++)
             {

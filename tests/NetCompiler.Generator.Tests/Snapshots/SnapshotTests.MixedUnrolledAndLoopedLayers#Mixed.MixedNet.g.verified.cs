@@ -279,14 +279,14 @@ namespace Mixed
 
             // Output layer 2 (softmax, full Jacobian): delta_k = sum_j dE/dy_j * dy_j/dnet_k = y_k * (g_k - sum_j g_j * y_j),
             // with g_k = dE/dy_k = (2/n) * (y_k - d_k).
-            float g2_0 = (o2_0 - target[0]) * 1f;
-            float g2_1 = (o2_1 - target[1]) * 1f;
+            float g2_0 = (o2_0 - target[0]);
+            float g2_1 = (o2_1 - target[1]);
             float gy2 = g2_0 * o2_0 + g2_1 * o2_1;
             float delta2_0 = o2_0 * (g2_0 - gy2);
             float delta2_1 = o2_1 * (g2_1 - gy2);
 
-            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 2 (2),
-            // with f'(net_j) = 1 - o_j^2.
+            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 2),
+            // where f'(net_j) = 1 - o_j^2.
             float delta1_0 = (1f - o1_0 * o1_0) * (p[32] * delta2_0 + p[34] * delta2_1);
             float delta1_1 = (1f - o1_1 * o1_1) * (p[33] * delta2_0 + p[35] * delta2_1);
 
@@ -298,8 +298,8 @@ namespace Mixed
             p[35] -= learningRate * (delta2_1 * o1_1);
             p[37] -= learningRate * delta2_1;
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (2),
-            // with f'(net_j) = o_j * (1 - o_j).
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 1),
+            // where f'(net_j) = o_j * (1 - o_j).
             delta0[0] = (o0[0] * (1f - o0[0])) * (p[20] * delta1_0 + p[25] * delta1_1);
             delta0[1] = (o0[1] * (1f - o0[1])) * (p[21] * delta1_0 + p[26] * delta1_1);
             delta0[2] = (o0[2] * (1f - o0[2])) * (p[22] * delta1_0 + p[27] * delta1_1);
@@ -487,14 +487,14 @@ namespace Mixed
 
             // Output layer 2 (softmax, full Jacobian): delta_k = sum_j dE/dy_j * dy_j/dnet_k = y_k * (g_k - sum_j g_j * y_j),
             // with g_k = dE/dy_k = (2/n) * (y_k - d_k).
-            float g2_0 = (o2_0 - target[0]) * 1f;
-            float g2_1 = (o2_1 - target[1]) * 1f;
+            float g2_0 = (o2_0 - target[0]);
+            float g2_1 = (o2_1 - target[1]);
             float gy2 = g2_0 * o2_0 + g2_1 * o2_1;
             float delta2_0 = o2_0 * (g2_0 - gy2);
             float delta2_1 = o2_1 * (g2_1 - gy2);
 
-            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 2 (2),
-            // with f'(net_j) = 1 - o_j^2.
+            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 2),
+            // where f'(net_j) = 1 - o_j^2.
             float delta1_0 = (1f - o1_0 * o1_0) * (p[32] * delta2_0 + p[34] * delta2_1);
             float delta1_1 = (1f - o1_1 * o1_1) * (p[33] * delta2_0 + p[35] * delta2_1);
 
@@ -506,8 +506,8 @@ namespace Mixed
             gradient[35] += delta2_1 * o1_1;
             gradient[37] += delta2_1;
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (2),
-            // with f'(net_j) = o_j * (1 - o_j).
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 1),
+            // where f'(net_j) = o_j * (1 - o_j).
             delta0[0] = (o0[0] * (1f - o0[0])) * (p[20] * delta1_0 + p[25] * delta1_1);
             delta0[1] = (o0[1] * (1f - o0[1])) * (p[21] * delta1_0 + p[26] * delta1_1);
             delta0[2] = (o0[2] * (1f - o0[2])) * (p[22] * delta1_0 + p[27] * delta1_1);

@@ -238,8 +238,8 @@ namespace Textbook
             // Output layer 1: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = o_k * (1 - o_k).
             float delta1_0 = (o1_0 - target[0]) * (o1_0 * (1f - o1_0));
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (1),
-            // with f'(net_j) = o_j * (1 - o_j).
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 1 units of layer 1),
+            // where f'(net_j) = o_j * (1 - o_j).
             float delta0_0 = (o0_0 * (1f - o0_0)) * (p[6] * delta1_0);
             float delta0_1 = (o0_1 * (1f - o0_1)) * (p[7] * delta1_0);
             float delta0_2 = (o0_2 * (1f - o0_2)) * (p[8] * delta1_0);
@@ -372,8 +372,8 @@ namespace Textbook
             // Output layer 1: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = o_k * (1 - o_k).
             float delta1_0 = (o1_0 - target[0]) * (o1_0 * (1f - o1_0));
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (1),
-            // with f'(net_j) = o_j * (1 - o_j).
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 1 units of layer 1),
+            // where f'(net_j) = o_j * (1 - o_j).
             float delta0_0 = (o0_0 * (1f - o0_0)) * (p[6] * delta1_0);
             float delta0_1 = (o0_1 * (1f - o0_1)) * (p[7] * delta1_0);
             float delta0_2 = (o0_2 * (1f - o0_2)) * (p[8] * delta1_0);

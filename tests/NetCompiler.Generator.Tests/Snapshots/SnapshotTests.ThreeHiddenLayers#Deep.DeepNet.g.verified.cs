@@ -297,8 +297,8 @@ namespace Deep
             float delta3_0 = (o3_0 - target[0]);
             float delta3_1 = (o3_1 - target[1]);
 
-            // Hidden layer 2: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 3 (2),
-            // with f'(net_j) = 1 - o_j^2.
+            // Hidden layer 2: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 3),
+            // where f'(net_j) = 1 - o_j^2.
             float delta2_0 = (1f - o2_0 * o2_0) * (p[40] * delta3_0 + p[43] * delta3_1);
             float delta2_1 = (1f - o2_1 * o2_1) * (p[41] * delta3_0 + p[44] * delta3_1);
             float delta2_2 = (1f - o2_2 * o2_2) * (p[42] * delta3_0 + p[45] * delta3_1);
@@ -313,8 +313,8 @@ namespace Deep
             p[45] -= learningRate * (delta3_1 * o2_2);
             p[47] -= learningRate * delta3_1;
 
-            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 2 (3),
-            // with f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01.
+            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 2),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01.
             float delta1_0 = (o1_0 > 0f ? 1f : 0.01f) * (p[28] * delta2_0 + p[31] * delta2_1 + p[34] * delta2_2);
             float delta1_1 = (o1_1 > 0f ? 1f : 0.01f) * (p[29] * delta2_0 + p[32] * delta2_1 + p[35] * delta2_2);
             float delta1_2 = (o1_2 > 0f ? 1f : 0.01f) * (p[30] * delta2_0 + p[33] * delta2_1 + p[36] * delta2_2);
@@ -333,8 +333,8 @@ namespace Deep
             p[36] -= learningRate * (delta2_2 * o1_2);
             p[39] -= learningRate * delta2_2;
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (3),
-            // with f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
             float delta0_0 = (o0_0 > 0f ? 1f : 0f) * (p[16] * delta1_0 + p[20] * delta1_1 + p[24] * delta1_2);
             float delta0_1 = (o0_1 > 0f ? 1f : 0f) * (p[17] * delta1_0 + p[21] * delta1_1 + p[25] * delta1_2);
             float delta0_2 = (o0_2 > 0f ? 1f : 0f) * (p[18] * delta1_0 + p[22] * delta1_1 + p[26] * delta1_2);
@@ -544,8 +544,8 @@ namespace Deep
             float delta3_0 = (o3_0 - target[0]);
             float delta3_1 = (o3_1 - target[1]);
 
-            // Hidden layer 2: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 3 (2),
-            // with f'(net_j) = 1 - o_j^2.
+            // Hidden layer 2: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 3),
+            // where f'(net_j) = 1 - o_j^2.
             float delta2_0 = (1f - o2_0 * o2_0) * (p[40] * delta3_0 + p[43] * delta3_1);
             float delta2_1 = (1f - o2_1 * o2_1) * (p[41] * delta3_0 + p[44] * delta3_1);
             float delta2_2 = (1f - o2_2 * o2_2) * (p[42] * delta3_0 + p[45] * delta3_1);
@@ -560,8 +560,8 @@ namespace Deep
             gradient[45] += delta3_1 * o2_2;
             gradient[47] += delta3_1;
 
-            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 2 (3),
-            // with f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01.
+            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 2),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01.
             float delta1_0 = (o1_0 > 0f ? 1f : 0.01f) * (p[28] * delta2_0 + p[31] * delta2_1 + p[34] * delta2_2);
             float delta1_1 = (o1_1 > 0f ? 1f : 0.01f) * (p[29] * delta2_0 + p[32] * delta2_1 + p[35] * delta2_2);
             float delta1_2 = (o1_2 > 0f ? 1f : 0.01f) * (p[30] * delta2_0 + p[33] * delta2_1 + p[36] * delta2_2);
@@ -580,8 +580,8 @@ namespace Deep
             gradient[36] += delta2_2 * o1_2;
             gradient[39] += delta2_2;
 
-            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, with k over the units of layer 1 (3),
-            // with f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
             float delta0_0 = (o0_0 > 0f ? 1f : 0f) * (p[16] * delta1_0 + p[20] * delta1_1 + p[24] * delta1_2);
             float delta0_1 = (o0_1 > 0f ? 1f : 0f) * (p[17] * delta1_0 + p[21] * delta1_1 + p[25] * delta1_2);
             float delta0_2 = (o0_2 > 0f ? 1f : 0f) * (p[18] * delta1_0 + p[22] * delta1_1 + p[26] * delta1_2);
