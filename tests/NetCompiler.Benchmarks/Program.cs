@@ -7,7 +7,7 @@ namespace NetCompiler.Benchmarks;
 /// From the repository root:
 /// <list type="bullet">
 /// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --filter '*Unroll*'</c> runs
-/// <see cref="UnrollThresholdBenchmarks"/> (about 6 minutes);</item>
+/// <see cref="UnrollThresholdBenchmarks"/> (about 7 minutes);</item>
 /// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --il-sizes</c> prints the IL body
 /// size and local count of the generated methods of every benchmark network;</item>
 /// <item><c>DOTNET_JitStdOutFile=jit.txt DOTNET_JitDisasmSummary=1 dotnet run -c Release --project

@@ -42,17 +42,41 @@ public class UnrollThresholdBenchmarks
     private readonly float[] _target0064 = Sample(2, 2);
     private readonly float[] _output0064 = new float[2];
 
+    private readonly Net0100Looped _looped0100 = new();
+    private readonly Net0100Unrolled _unrolled0100 = new();
+    private readonly float[] _input0100 = Sample(10, 1);
+    private readonly float[] _target0100 = Sample(2, 2);
+    private readonly float[] _output0100 = new float[2];
+
     private readonly Net0144Looped _looped0144 = new();
     private readonly Net0144Unrolled _unrolled0144 = new();
     private readonly float[] _input0144 = Sample(12, 1);
     private readonly float[] _target0144 = Sample(2, 2);
     private readonly float[] _output0144 = new float[2];
 
+    private readonly Net0196Looped _looped0196 = new();
+    private readonly Net0196Unrolled _unrolled0196 = new();
+    private readonly float[] _input0196 = Sample(14, 1);
+    private readonly float[] _target0196 = Sample(2, 2);
+    private readonly float[] _output0196 = new float[2];
+
     private readonly Net0256Looped _looped0256 = new();
     private readonly Net0256Unrolled _unrolled0256 = new();
     private readonly float[] _input0256 = Sample(16, 1);
     private readonly float[] _target0256 = Sample(4, 2);
     private readonly float[] _output0256 = new float[4];
+
+    private readonly Net0324Looped _looped0324 = new();
+    private readonly Net0324Unrolled _unrolled0324 = new();
+    private readonly float[] _input0324 = Sample(18, 1);
+    private readonly float[] _target0324 = Sample(2, 2);
+    private readonly float[] _output0324 = new float[2];
+
+    private readonly Net0400Looped _looped0400 = new();
+    private readonly Net0400Unrolled _unrolled0400 = new();
+    private readonly float[] _input0400 = Sample(20, 1);
+    private readonly float[] _target0400 = Sample(2, 2);
+    private readonly float[] _output0400 = new float[2];
 
     private readonly Net0576Looped _looped0576 = new();
     private readonly Net0576Unrolled _unrolled0576 = new();
@@ -162,6 +186,34 @@ public class UnrollThresholdBenchmarks
         return _unrolled0064.Train(_input0064, _target0064, LearningRate);
     }
 
+    [Benchmark(Description = "Forward N=100 Looped", Baseline = true)]
+    [BenchmarkCategory("Forward N=0100")]
+    public void Forward0100Looped()
+    {
+        _looped0100.Forward(_input0100, _output0100);
+    }
+
+    [Benchmark(Description = "Forward N=100 Unrolled")]
+    [BenchmarkCategory("Forward N=0100")]
+    public void Forward0100Unrolled()
+    {
+        _unrolled0100.Forward(_input0100, _output0100);
+    }
+
+    [Benchmark(Description = "Train N=100 Looped", Baseline = true)]
+    [BenchmarkCategory("Train N=0100")]
+    public float Train0100Looped()
+    {
+        return _looped0100.Train(_input0100, _target0100, LearningRate);
+    }
+
+    [Benchmark(Description = "Train N=100 Unrolled")]
+    [BenchmarkCategory("Train N=0100")]
+    public float Train0100Unrolled()
+    {
+        return _unrolled0100.Train(_input0100, _target0100, LearningRate);
+    }
+
     [Benchmark(Description = "Forward N=144 Looped", Baseline = true)]
     [BenchmarkCategory("Forward N=0144")]
     public void Forward0144Looped()
@@ -190,6 +242,34 @@ public class UnrollThresholdBenchmarks
         return _unrolled0144.Train(_input0144, _target0144, LearningRate);
     }
 
+    [Benchmark(Description = "Forward N=196 Looped", Baseline = true)]
+    [BenchmarkCategory("Forward N=0196")]
+    public void Forward0196Looped()
+    {
+        _looped0196.Forward(_input0196, _output0196);
+    }
+
+    [Benchmark(Description = "Forward N=196 Unrolled")]
+    [BenchmarkCategory("Forward N=0196")]
+    public void Forward0196Unrolled()
+    {
+        _unrolled0196.Forward(_input0196, _output0196);
+    }
+
+    [Benchmark(Description = "Train N=196 Looped", Baseline = true)]
+    [BenchmarkCategory("Train N=0196")]
+    public float Train0196Looped()
+    {
+        return _looped0196.Train(_input0196, _target0196, LearningRate);
+    }
+
+    [Benchmark(Description = "Train N=196 Unrolled")]
+    [BenchmarkCategory("Train N=0196")]
+    public float Train0196Unrolled()
+    {
+        return _unrolled0196.Train(_input0196, _target0196, LearningRate);
+    }
+
     [Benchmark(Description = "Forward N=256 Looped", Baseline = true)]
     [BenchmarkCategory("Forward N=0256")]
     public void Forward0256Looped()
@@ -216,6 +296,62 @@ public class UnrollThresholdBenchmarks
     public float Train0256Unrolled()
     {
         return _unrolled0256.Train(_input0256, _target0256, LearningRate);
+    }
+
+    [Benchmark(Description = "Forward N=324 Looped", Baseline = true)]
+    [BenchmarkCategory("Forward N=0324")]
+    public void Forward0324Looped()
+    {
+        _looped0324.Forward(_input0324, _output0324);
+    }
+
+    [Benchmark(Description = "Forward N=324 Unrolled")]
+    [BenchmarkCategory("Forward N=0324")]
+    public void Forward0324Unrolled()
+    {
+        _unrolled0324.Forward(_input0324, _output0324);
+    }
+
+    [Benchmark(Description = "Train N=324 Looped", Baseline = true)]
+    [BenchmarkCategory("Train N=0324")]
+    public float Train0324Looped()
+    {
+        return _looped0324.Train(_input0324, _target0324, LearningRate);
+    }
+
+    [Benchmark(Description = "Train N=324 Unrolled")]
+    [BenchmarkCategory("Train N=0324")]
+    public float Train0324Unrolled()
+    {
+        return _unrolled0324.Train(_input0324, _target0324, LearningRate);
+    }
+
+    [Benchmark(Description = "Forward N=400 Looped", Baseline = true)]
+    [BenchmarkCategory("Forward N=0400")]
+    public void Forward0400Looped()
+    {
+        _looped0400.Forward(_input0400, _output0400);
+    }
+
+    [Benchmark(Description = "Forward N=400 Unrolled")]
+    [BenchmarkCategory("Forward N=0400")]
+    public void Forward0400Unrolled()
+    {
+        _unrolled0400.Forward(_input0400, _output0400);
+    }
+
+    [Benchmark(Description = "Train N=400 Looped", Baseline = true)]
+    [BenchmarkCategory("Train N=0400")]
+    public float Train0400Looped()
+    {
+        return _looped0400.Train(_input0400, _target0400, LearningRate);
+    }
+
+    [Benchmark(Description = "Train N=400 Unrolled")]
+    [BenchmarkCategory("Train N=0400")]
+    public float Train0400Unrolled()
+    {
+        return _unrolled0400.Train(_input0400, _target0400, LearningRate);
     }
 
     [Benchmark(Description = "Forward N=576 Looped", Baseline = true)]

@@ -511,6 +511,42 @@ namespace NetCompiler.Tests
 
         [Theory]
         [MemberData(nameof(Networks))]
+        public void InitializeParameters_nearby_seeds_are_not_shifted_copies(string network)
+        {
+            // Seeds 0, 1, 2 must give unrelated parameters, not the same random sequence shifted by a
+            // step (a plain counter-based seed would): ensembles and restarts rely on it.
+            Case c = Open(network, salt: 13);
+            var draws = new List<T[]>();
+            foreach (int seed in new[] { 0, 1, 2 })
+            {
+                c.Net.InitializeParameters(seed);
+                draws.Add(c.Net.Parameters.ToArray());
+            }
+
+            for (int a = 0; a < draws.Count; a++)
+            {
+                for (int b = 0; b < draws.Count; b++)
+                {
+                    for (int shift = a == b ? 1 : 0; shift <= 3; shift++)
+                    {
+                        int equal = 0, compared = 0;
+                        for (int i = 0; i + shift < draws[a].Length; i++)
+                        {
+                            if (draws[a][i] != T.Zero)
+                            {
+                                compared++;
+                                equal += draws[b][i + shift] == draws[a][i] ? 1 : 0;
+                            }
+                        }
+
+                        Assert.True(compared < 4 || equal * 2 < compared, $"{c}: seed {a} and seed {b} shifted by {shift} share {equal} of {compared} weights");
+                    }
+                }
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(Networks))]
         public void InitializeParameters_draws_uniformly_on_the_whole_Xavier_He_interval(string network)
         {
             // Pooled over enough seeds for >= 1000 weights per layer: the mean of w^2 of U(-L, L) is

@@ -14,8 +14,9 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCodeAttribute);
         w.Open($"private static void __Initialize(global::System.Span<{plan.T}> p, int seed)");
         w.Line("// SplitMix64 (Steele, Lea and Flood, 2014): a 64-bit state and integer arithmetic only, so the");
-        w.Line("// sequence is identical on every machine.");
-        w.Line("ulong state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0xD1B54A32D192ED03UL);");
+        w.Line("// sequence is identical on every machine. The seed is hashed first, so that nearby seeds start far");
+        w.Line("// apart in the sequence instead of one step apart.");
+        w.Line("ulong state = Mix(unchecked((ulong)seed) ^ 0x6A09E667F3BCC909UL);");
         foreach (LayerPlan layer in plan.Layers)
         {
             bool he = layer.Activation is Activation.ReLU or Activation.LeakyReLU;
@@ -39,13 +40,16 @@ internal static partial class NetworkEmitter
         w.Line();
         w.Line("// A uniform double in [0, 1) from the top 53 bits of the next SplitMix64 output.");
         w.Open("static double NextUniform(ref ulong state)");
+        w.Line("state = unchecked(state + 0x9E3779B97F4A7C15UL);");
+        w.Line("return (Mix(state) >> 11) * (1d / 9007199254740992d);");
+        w.Close();
+        w.Line();
+        w.Line("// SplitMix64's output function: a bijective 64-bit mix.");
+        w.Open("static ulong Mix(ulong z)");
         w.Open("unchecked");
-        w.Line("state += 0x9E3779B97F4A7C15UL;");
-        w.Line("ulong z = state;");
         w.Line("z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;");
         w.Line("z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;");
-        w.Line("z ^= z >> 31;");
-        w.Line("return (z >> 11) * (1d / 9007199254740992d);");
+        w.Line("return z ^ (z >> 31);");
         w.Close();
         w.Close();
         w.Close();

@@ -170,6 +170,15 @@ public sealed class PackageConsumerTests
             <add key="local" value="{{System.Security.SecurityElement.Escape(feed)}}" />
             <add key="nuget.org" value="https://api.nuget.org/v3/index.json" protocolVersion="3" />
           </packageSources>
+          <!-- NetCompiler only from the local feed, whatever nuget.org may hold under that name. -->
+          <packageSourceMapping>
+            <packageSource key="local">
+              <package pattern="NetCompiler" />
+            </packageSource>
+            <packageSource key="nuget.org">
+              <package pattern="*" />
+            </packageSource>
+          </packageSourceMapping>
         </configuration>
 
         """;

@@ -440,8 +440,9 @@ namespace Losses
         private static void __Initialize(global::System.Span<float> p, int seed)
         {
             // SplitMix64 (Steele, Lea and Flood, 2014): a 64-bit state and integer arithmetic only, so the
-            // sequence is identical on every machine.
-            ulong state = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + 0xD1B54A32D192ED03UL);
+            // sequence is identical on every machine. The seed is hashed first, so that nearby seeds start far
+            // apart in the sequence instead of one step apart.
+            ulong state = Mix(unchecked((ulong)seed) ^ 0x6A09E667F3BCC909UL);
 
             // Layer 0 weights (Tanh: Xavier/Glorot uniform): w ~ U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)) = sqrt(6 / 4).
             for (int i = 0; i < 4; i++)
@@ -462,14 +463,18 @@ namespace Losses
             // A uniform double in [0, 1) from the top 53 bits of the next SplitMix64 output.
             static double NextUniform(ref ulong state)
             {
+                state = unchecked(state + 0x9E3779B97F4A7C15UL);
+                return (Mix(state) >> 11) * (1d / 9007199254740992d);
+            }
+
+            // SplitMix64's output function: a bijective 64-bit mix.
+            static ulong Mix(ulong z)
+            {
                 unchecked
                 {
-                    state += 0x9E3779B97F4A7C15UL;
-                    ulong z = state;
                     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
                     z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-                    z ^= z >> 31;
-                    return (z >> 11) * (1d / 9007199254740992d);
+                    return z ^ (z >> 31);
                 }
             }
         }
