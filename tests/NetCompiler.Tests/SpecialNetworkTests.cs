@@ -63,6 +63,43 @@ namespace NetCompiler.Tests
             Assert.Equal((3 * 4) + 4 + (4 * 2) + 2, Outer.NestedNet.ParameterCount);
         }
 
+        [Theory]
+        [MemberData(nameof(NetworkCatalog.AllNames), MemberType = typeof(NetworkCatalog))]
+        public void Memory_constants_match_the_declaration(string network)
+        {
+            // What embedded users size memory by: parameter bytes, the batch gradient buffer, and the
+            // stack each pass takes for the layers that are not fully unrolled (values o, deltas, and the
+            // last layer's sums when Softmax or cross-entropy needs them).
+            Type type = NetworkCatalog.Resolve(network);
+            ReferenceNetwork r = NetworkCatalog.Reference(network);
+            int size = r.Precision == Precision.Single ? 4 : 8;
+            int limit = r.UnrollLimit < 0 ? 64 : r.UnrollLimit;
+            Assert.Equal(r.ParameterCount * size, NetworkCatalog.Constant(type, "ParameterBytes"));
+            Assert.Equal(r.ParameterCount * size, NetworkCatalog.Constant(type, "BatchGradientBytes"));
+
+            int forward = 0, training = 0;
+            for (int l = 0; l < r.Layers.Count; l++)
+            {
+                ReferenceLayer layer = r.Layers[l];
+                bool unrolled = layer.WeightCount <= limit;
+                bool nextUnrolled = l == r.Layers.Count - 1 || r.Layers[l + 1].WeightCount <= limit;
+                if (!(unrolled && nextUnrolled))
+                {
+                    forward += layer.Units;
+                    training += 2 * layer.Units;
+                }
+
+                if (!unrolled && l == r.Layers.Count - 1 && (layer.Activation == Activation.Softmax || r.Loss == Loss.CrossEntropy))
+                {
+                    forward += layer.Units;
+                    training += layer.Units;
+                }
+            }
+
+            Assert.Equal(forward * size, NetworkCatalog.Constant(type, "ForwardScratchBytes"));
+            Assert.Equal(training * size, NetworkCatalog.Constant(type, "TrainingScratchBytes"));
+        }
+
         [Fact]
         public void SeedNet_computes_the_textbook_forward_pass_and_step()
         {

@@ -11,22 +11,9 @@ internal static partial class NetworkEmitter
     /// <summary>Declares the stack-allocated spans for layers whose values do not live in locals.</summary>
     private static void WriteScratch(SourceWriter w, NetworkPlan plan, bool backward)
     {
-        foreach (LayerPlan layer in plan.Layers)
+        foreach ((string name, int length) in plan.ScratchSpans(backward))
         {
-            int l = layer.Index;
-            if (plan.KeepsNetSpan(l))
-            {
-                w.Line($"global::System.Span<{plan.T}> net{l} = stackalloc {plan.T}[{layer.Units}];");
-            }
-
-            if (!layer.InLocals)
-            {
-                w.Line($"global::System.Span<{plan.T}> o{l} = stackalloc {plan.T}[{layer.Units}];");
-                if (backward)
-                {
-                    w.Line($"global::System.Span<{plan.T}> delta{l} = stackalloc {plan.T}[{layer.Units}];");
-                }
-            }
+            w.Line($"global::System.Span<{plan.T}> {name} = stackalloc {plan.T}[{length}];");
         }
     }
 

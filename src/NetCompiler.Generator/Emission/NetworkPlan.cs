@@ -104,6 +104,43 @@ internal sealed class NetworkPlan
     public bool KeepsNetSpan(int l) =>
         !Layers[l].Unrolled && l == Layers.Count - 1 && (Layers[l].Activation == Activation.Softmax || LossNeedsNet);
 
+    /// <summary>The stack-allocated spans a pass needs: values of layers that do not live in locals.</summary>
+    public IEnumerable<(string Name, int Length)> ScratchSpans(bool backward)
+    {
+        foreach (LayerPlan layer in Layers)
+        {
+            int l = layer.Index;
+            if (KeepsNetSpan(l))
+            {
+                yield return ($"net{l}", layer.Units);
+            }
+
+            if (!layer.InLocals)
+            {
+                yield return ($"o{l}", layer.Units);
+                if (backward)
+                {
+                    yield return ($"delta{l}", layer.Units);
+                }
+            }
+        }
+    }
+
+    /// <summary>Bytes of <see cref="ScratchSpans"/>.</summary>
+    public long ScratchBytes(bool backward)
+    {
+        long values = 0;
+        foreach ((string _, int length) in ScratchSpans(backward))
+        {
+            values += length;
+        }
+
+        return values * ScalarBytes;
+    }
+
+    /// <summary>4 for <c>float</c>, 8 for <c>double</c>.</summary>
+    public int ScalarBytes => Spec.Precision == Precision.Single ? 4 : 8;
+
     public string W(int l, int j, int i) => $"p[{Layers[l].WeightOffset + (Layers[l].Inputs * j) + i}]";
 
     public string B(int l, int j) => $"p[{Layers[l].BiasOffset + j}]";

@@ -15,6 +15,7 @@ internal static class GeneratedMembers
     private static readonly string[] ExclusiveNames =
     {
         "InputCount", "OutputCount", "ParameterCount", "Parameters",
+        "ParameterBytes", "ForwardScratchBytes", "TrainingScratchBytes", "BatchGradientBytes",
         "__parameters", "__batchGradient", "__CreateParameters", "__Initialize", "__Forward", "__Gradient",
     };
 

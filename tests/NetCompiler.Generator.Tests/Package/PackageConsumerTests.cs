@@ -12,7 +12,7 @@ namespace NetCompiler.Generator.Tests.Package;
 /// <summary>
 /// The package as a new user gets it: <c>dotnet pack src/NetCompiler</c> (once), then a fresh console
 /// project outside the repository that references only the <c>NetCompiler</c> package from that local
-/// feed, declares two networks, builds with warnings as errors and runs its checks. Takes a minute or two.
+/// feed, declares two networks, builds with warnings as errors and runs its checks. Takes 15 to 60 seconds.
 /// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class PackageConsumerTests
@@ -28,6 +28,9 @@ public sealed class PackageConsumerTests
         string feed = Path.Combine(work, "feed");
         string packages = Path.Combine(work, "packages");
         string app = Path.Combine(work, "app");
+        Assert.False(
+            Path.GetFullPath(work).StartsWith(Path.GetFullPath(repoRoot).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal),
+            $"The consumer must live outside the repository, but the temp folder {work} is inside {repoRoot}.");
         try
         {
             Directory.CreateDirectory(feed);
