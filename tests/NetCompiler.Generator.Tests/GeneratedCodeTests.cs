@@ -107,14 +107,29 @@ public class GeneratedCodeTests
         }
         """;
 
+    /// <summary>A global using in one file, the declaration in another with no using of its own.</summary>
+    private static readonly string[] GlobalUsing =
+    {
+        "global using NetCompiler;\nglobal using Alias = NetCompiler.Activation;\n",
+        """
+        namespace Globals;
+
+        /// <summary>Declared through a global using and a global alias.</summary>
+        [Network(2, Loss = Loss.MeanSquaredError)]
+        [Dense(2, Alias.LeakyReLU)]
+        [Dense(2)]
+        public partial class GlobalUsingNet { }
+        """,
+    };
+
     [Fact]
     public void EveryCombinationCompilesWithoutAnyDiagnosticAndEmits()
     {
-        Compilation compilation = GeneratorHarness.CreateCompilation(AllCombinations(), SpecialTypes);
+        Compilation compilation = GeneratorHarness.CreateCompilation(new[] { AllCombinations(), SpecialTypes }.Concat(GlobalUsing).ToArray());
         GeneratorDriver driver = GeneratorHarness.Run(compilation, out Compilation output);
 
         Assert.Empty(GeneratorHarness.GeneratorDiagnostics(driver));
-        Assert.Equal(OutputsAndLosses().Count() * 12 + 3, GeneratorHarness.GeneratedSources(driver).Count);
+        Assert.Equal(OutputsAndLosses().Count() * 12 + 4, GeneratorHarness.GeneratedSources(driver).Count);
         GeneratorHarness.AssertNoDiagnostics(output);
 
         using var stream = new MemoryStream();

@@ -1,5 +1,8 @@
+using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetCompiler.Generator.Tests.Infrastructure;
@@ -57,10 +60,86 @@ public class IncrementalTests
             .Select(o => o.Reason)
             .ToArray();
 
+    /// <summary>The generator's own tracked steps (TrackingNames), not Roslyn's internal ones.</summary>
+    private static readonly string[] Steps = { "Parse", "Diagnostics", "Networks", "OrphanLayers" };
+
     private static void AssertNothingReemitted(GeneratorDriver driver)
     {
-        Assert.All(Reasons(driver, "Networks"), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        IReadOnlyDictionary<string, ImmutableArray<IncrementalGeneratorRunStep>> tracked = driver.GetRunResult().Results.Single().TrackedSteps;
+        foreach (string step in Steps.Where(tracked.ContainsKey))
+        {
+            Assert.All(Reasons(driver, step), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {r}"));
+        }
+
         Assert.All(OutputReasons(driver), r => Assert.Equal(IncrementalStepRunReason.Cached, r));
+    }
+
+    [Fact]
+    public void StepOutputsHoldNoSymbolsSyntaxOrCompilations()
+    {
+        // Models must be plain values: a symbol, a syntax node or a compilation in a step output roots
+        // a whole compilation in memory and defeats caching.
+        GeneratorDriver driver = GeneratorHarness.Run(Networks + """
+
+            namespace Bad
+            {
+                [NetCompiler.Network(0)]
+                [NetCompiler.Dense(2)]
+                public partial class Broken { }
+
+                [NetCompiler.Dense(2)]
+                public partial class Orphan { }
+            }
+            """);
+        IReadOnlyDictionary<string, ImmutableArray<IncrementalGeneratorRunStep>> tracked = driver.GetRunResult().Results.Single().TrackedSteps;
+        int values = 0;
+        foreach (string step in Steps)
+        {
+            Assert.True(tracked.ContainsKey(step), $"step {step} was not tracked");
+            foreach (IncrementalGeneratorRunStep run in tracked[step])
+            {
+                foreach ((object value, IncrementalStepRunReason _) in run.Outputs)
+                {
+                    AssertPlainValue(value, step, new HashSet<object>(ReferenceEqualityComparer.Instance));
+                    values++;
+                }
+            }
+        }
+
+        Assert.True(values >= 5, $"only {values} step outputs inspected");
+    }
+
+    private static void AssertPlainValue(object? value, string path, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !seen.Add(value))
+        {
+            return;
+        }
+
+        Assert.False(
+            value is ISymbol or SyntaxNode or SyntaxTree or Compilation or SemanticModel or Location,
+            $"{path} holds a {value.GetType().Name}");
+        if (value is DiagnosticDescriptor || value is Microsoft.CodeAnalysis.Text.TextSpan || value is Microsoft.CodeAnalysis.Text.LinePositionSpan)
+        {
+            return;
+        }
+
+        if (value is System.Collections.IEnumerable items)
+        {
+            int i = 0;
+            foreach (object? item in items)
+            {
+                AssertPlainValue(item, $"{path}[{i++}]", seen);
+            }
+        }
+
+        for (Type? type = value.GetType(); type is not null; type = type.BaseType)
+        {
+            foreach (FieldInfo field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                AssertPlainValue(field.GetValue(value), $"{path}.{field.Name}", seen);
+            }
+        }
     }
 
     [Fact]
