@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetCompiler.Generator.Baking;
 using NetCompiler.Generator.Diagnostics;
 using NetCompiler.Generator.Emission;
 using NetCompiler.Generator.Helpers;
@@ -23,6 +24,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // [Embedded] keeps the shared runtime helpers below invisible to other assemblies, so two
+        // assemblies that both use NetCompiler (and see each other's internals) do not clash.
+        context.RegisterPostInitializationOutput(static output => output.AddEmbeddedAttributeDefinition());
+
         IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 NetworkParser.NetworkAttributeName,
@@ -39,9 +44,21 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<NetworkSpec> networks = parsed
             .Select(static (result, _) => result.Network)
-            .Where(static network => network is not null)
+            .Where(static network => network is not null && !network.IsBaked)
             .Select(static (network, _) => network!)
             .WithTrackingName(TrackingNames.Networks);
+
+        // Baked networks: each joined with the project's parameter files (AdditionalFiles), read at build time.
+        IncrementalValueProvider<ImmutableArray<ParameterFile>> parameterFiles = context.AdditionalTextsProvider
+            .Select(static (text, cancellationToken) => ParameterFile.From(text, cancellationToken))
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
+            .Collect();
+        IncrementalValuesProvider<BakedResult> baked = parsed
+            .Where(static result => result.Network is { IsBaked: true })
+            .Combine(parameterFiles)
+            .Select(static (pair, _) => Bake(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Baked);
 
         // [Dense] on a class without [Network]: warn, since nothing would be generated.
         IncrementalValuesProvider<DiagnosticInfo> orphanLayers = context.SyntaxProvider
@@ -65,6 +82,56 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(networks, static (output, network) =>
             output.AddSource(network.HintName, NetworkEmitter.Emit(network)));
+
+        context.RegisterSourceOutput(baked, static (output, result) =>
+        {
+            if (result.Diagnostic is not null)
+            {
+                output.ReportDiagnostic(result.Diagnostic.ToDiagnostic());
+            }
+            else if (result.Network is not null)
+            {
+                output.AddSource(result.Network.HintName, NetworkEmitter.Emit(result.Network));
+            }
+        });
+
+        // The parameter-file code the networks share, once per compilation that has a network.
+        IncrementalValueProvider<bool> anyNetwork = networks
+            .Collect()
+            .Select(static (all, _) => !all.IsEmpty)
+            .WithTrackingName(TrackingNames.AnyNetwork);
+        context.RegisterSourceOutput(anyNetwork, static (output, any) =>
+        {
+            if (any)
+            {
+                output.AddSource(RuntimeSources.SafetensorsHintName, RuntimeSources.Safetensors);
+            }
+        });
+    }
+
+    /// <summary>Reads a baked network's parameter file into its spec, or explains why it cannot.</summary>
+    private static BakedResult Bake(ParseResult parsed, ImmutableArray<ParameterFile> files)
+    {
+        NetworkSpec network = parsed.Network!;
+        string declared = network.BakedParameters!;
+        ParameterFile? file = ParameterFile.Find(files, declared, out string reason);
+        if (file is null)
+        {
+            return new BakedResult(null, Problem(DiagnosticDescriptors.BakedParametersNotFound, reason));
+        }
+
+        if (file.Error is not null)
+        {
+            return new BakedResult(null, Problem(DiagnosticDescriptors.BakedParametersInvalid, file.Error));
+        }
+
+        double[]? values = SafetensorsFile.TryRead(file.Bytes.ToArray(), network.Inputs, network.Layers, out string error);
+        return values is null
+            ? new BakedResult(null, Problem(DiagnosticDescriptors.BakedParametersInvalid, error))
+            : new BakedResult(network with { BakedValues = values.ToEquatableArray() }, null);
+
+        DiagnosticInfo Problem(DiagnosticDescriptor descriptor, string why) =>
+            new(descriptor, parsed.BakedParametersLocation, ImmutableArray.Create(network.TypeName, declared, why).ToEquatableArray());
     }
 
     private static ParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

@@ -7,4 +7,6 @@ internal static class TrackingNames
     public const string Diagnostics = nameof(Diagnostics);
     public const string Networks = nameof(Networks);
     public const string OrphanLayers = nameof(OrphanLayers);
+    public const string AnyNetwork = nameof(AnyNetwork);
+    public const string Baked = nameof(Baked);
 }

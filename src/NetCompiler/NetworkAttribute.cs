@@ -40,5 +40,15 @@ namespace NetCompiler
         /// default; 0 loops every layer.
         /// </summary>
         public int UnrollLimit { get; set; } = -1;
+
+        /// <summary>
+        /// Bakes the network: the path of a safetensors parameter file (as written by <c>SaveParameters</c>, or
+        /// by PyTorch for an <c>nn.Sequential</c> of <c>nn.Linear</c> layers) that is also an <c>AdditionalFiles</c>
+        /// item of the project. The generator then reads the file at build time and emits an inference-only
+        /// network whose parameters are compiled in: static <c>Forward</c> and <c>ForwardBatch</c>, the size
+        /// constants, and nothing that needs an instance or the heap. Matched against the AdditionalFiles items
+        /// by path relative to the project folder, or by bare file name when that is unique.
+        /// </summary>
+        public string? BakedParameters { get; set; }
     }
 }

@@ -26,9 +26,12 @@ public class DiagnosticTests
     private static void AssertDiagnostic(string source, string id, DiagnosticSeverity severity, string span, params string[] message) =>
         AssertDiagnostic(GeneratorHarness.CreateCompilation(Usings + source), id, severity, span, message);
 
-    private static void AssertDiagnostic(Compilation compilation, string id, DiagnosticSeverity severity, string span, params string[] message)
+    private static void AssertDiagnostic(Compilation compilation, string id, DiagnosticSeverity severity, string span, params string[] message) =>
+        AssertDiagnostic(compilation, GeneratorHarness.CreateDriver(), id, severity, span, message);
+
+    private static void AssertDiagnostic(Compilation compilation, GeneratorDriver driver, string id, DiagnosticSeverity severity, string span, params string[] message)
     {
-        GeneratorDriver driver = GeneratorHarness.Run(compilation, out Compilation output);
+        driver = GeneratorHarness.Run(compilation, out Compilation output, driver);
         Diagnostic diagnostic = Assert.Single(GeneratorHarness.GeneratorDiagnostics(driver));
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(severity, diagnostic.Severity);
@@ -233,6 +236,69 @@ public class DiagnosticTests
         [Dense(1)]
         public partial class Net { }
         """, "NC0017", DiagnosticSeverity.Error, "UnrollLimit = 5000", "5000", "4096");
+
+    private const string BakedNet = """
+        [Network(2, BakedParameters = "model.safetensors")]
+        [Dense(3, Activation.Tanh)]
+        [Dense(1)]
+        public partial class Baked { }
+        """;
+
+    private static readonly (int, int, bool)[] BakedShape = { (3, 2, true), (1, 3, true) };
+
+    private static void AssertBakedDiagnostic(string id, AdditionalText[] files, params string[] message) =>
+        AssertDiagnostic(
+            GeneratorHarness.CreateCompilation(Usings + BakedNet),
+            GeneratorHarness.CreateDriver(additionalTexts: files),
+            id,
+            DiagnosticSeverity.Error,
+            "BakedParameters = \"model.safetensors\"",
+            message);
+
+    [Fact]
+    public void NC0018_BakedFileNotAnAdditionalFile() =>
+        AssertBakedDiagnostic("NC0018", new AdditionalText[] { InMemoryAdditionalText.Encoded("other.safetensors", SafetensorsBuilder.ForNetwork(BakedShape)) },
+            "'Baked' bakes 'model.safetensors'", "<AdditionalFiles Include=\"model.safetensors\" />");
+
+    [Fact]
+    public void NC0018_BakedFileNotThroughTheBuildTargets() =>
+        AssertBakedDiagnostic("NC0018", new AdditionalText[] { new InMemoryAdditionalText("/project/model.safetensors", "\u0008\u0000garbage") },
+            "reached the compiler as text", "NetCompiler.targets");
+
+    [Fact]
+    public void NC0018_BakedFileNameIsAmbiguous() =>
+        AssertBakedDiagnostic("NC0018", new AdditionalText[]
+        {
+            InMemoryAdditionalText.Encoded("a/model.safetensors", SafetensorsBuilder.ForNetwork(BakedShape)),
+            InMemoryAdditionalText.Encoded("b/model.safetensors", SafetensorsBuilder.ForNetwork(BakedShape)),
+        }, "several AdditionalFiles items", "a/model.safetensors, b/model.safetensors");
+
+    [Theory]
+    [InlineData("shape", "has shape [3, 3], but the network needs [3, 2]")]
+    [InlineData("dtype", "has dtype F16; only F32 and F64 are supported")]
+    [InlineData("truncated", "the tensors cover")]
+    [InlineData("layers", "unexpected tensor 'layers.2.weight'")]
+    [InlineData("torch", "the file has 1 PyTorch layers")]
+    [InlineData("json", "invalid JSON header")]
+    public void NC0019_BakedFileDoesNotFit(string problem, string message)
+    {
+        byte[] file = problem switch
+        {
+            "shape" => SafetensorsBuilder.ForNetwork(new[] { (3, 3, true), (1, 3, true) }),
+            "dtype" => SafetensorsBuilder.ForNetwork(BakedShape, dtype: "F16"),
+            "truncated" => SafetensorsBuilder.ForNetwork(BakedShape)[..^4],
+            "layers" => SafetensorsBuilder.ForNetwork(new[] { (3, 2, true), (1, 3, true), (1, 1, false) }),
+            "torch" => SafetensorsBuilder.ForNetwork(new[] { (3, 2, true) }, prefix: string.Empty),
+            _ => Corrupt(SafetensorsBuilder.ForNetwork(BakedShape)),
+        };
+        AssertBakedDiagnostic("NC0019", new AdditionalText[] { InMemoryAdditionalText.Encoded("model.safetensors", file) }, "'Baked' cannot bake 'model.safetensors'", message);
+
+        static byte[] Corrupt(byte[] bytes)
+        {
+            bytes[8] = (byte)'[';
+            return bytes;
+        }
+    }
 
     [Fact]
     public void SeveralMistakesAreAllReported()

@@ -119,6 +119,12 @@ public class IncrementalTests
         Assert.False(
             value is ISymbol or SyntaxNode or SyntaxTree or Compilation or SemanticModel or Location,
             $"{path} holds a {value.GetType().Name}");
+        if (value.GetType().IsGenericType && value.GetType().GetGenericTypeDefinition() == typeof(ImmutableArray<>)
+            && (bool)value.GetType().GetProperty("IsDefault")!.GetValue(value)!)
+        {
+            return;
+        }
+
         if (value is DiagnosticDescriptor || value is Microsoft.CodeAnalysis.Text.TextSpan || value is Microsoft.CodeAnalysis.Text.LinePositionSpan)
         {
             return;

@@ -8,7 +8,8 @@ namespace NetCompiler.Generator.Tests;
 /// </summary>
 public class SnapshotTests
 {
-    private static SnapshotSettings Settings() => new SnapshotSettings().UseDirectory("Snapshots");
+    private static SnapshotSettings Settings() =>
+        new SnapshotSettings().UseDirectory("Snapshots").IgnoreGeneratedResult(r => GeneratorHarness.IsSharedSource(r.HintName));
 
     private static void Verify(string source, SnapshotSettings? settings = null, [System.Runtime.CompilerServices.CallerMemberName] string method = "") =>
         Snapshot.Verify(GeneratorHarness.Run(source), settings ?? Settings(), method: method);

@@ -97,6 +97,16 @@ internal static class DiagnosticDescriptors
         "Target framework or language version not supported",
         "The network '{0}' cannot be generated for this project: {1}");
 
+    public static readonly DiagnosticDescriptor BakedParametersNotFound = Error(
+        "NC0018",
+        "Baked parameter file not found",
+        "The network '{0}' bakes '{1}', but {2}");
+
+    public static readonly DiagnosticDescriptor BakedParametersInvalid = Error(
+        "NC0019",
+        "Baked parameter file does not fit",
+        "The network '{0}' cannot bake '{1}': {2}; write the file with SaveParameters from the same declaration, or with safetensors.torch.save_file from a matching nn.Sequential");
+
     public static readonly DiagnosticDescriptor InvalidUnrollLimit = Error(
         "NC0017",
         "UnrollLimit too large",

@@ -68,9 +68,17 @@ internal static partial class NetworkEmitter
             w.Line("/// " + line.ToString().TrimEnd());
         }
 
-        w.Line($"/// loss: {plan.Spec.Loss}, {LossFormula(plan)}");
-        w.Line($"/// stack (stackalloc): Forward/ComputeLoss {Literals.Int(plan.ScratchBytes(backward: false))} bytes, Gradient/Train/TrainBatch {Literals.Int(plan.ScratchBytes(backward: true))} bytes;");
-        w.Line($"/// heap: the parameters, plus {Literals.Int((long)plan.ParameterCount * plan.ScalarBytes)} bytes allocated once by the first TrainBatch");
+        if (plan.Baked is not null)
+        {
+            w.Line($"/// baked: inference only, parameters compiled in from {Escape(plan.Spec.BakedParameters!)} (read-only data, no heap)");
+            w.Line($"/// stack (stackalloc): Forward {Literals.Int(plan.ScratchBytes(backward: false))} bytes");
+        }
+        else
+        {
+            w.Line($"/// loss: {plan.Spec.Loss}, {LossFormula(plan)}");
+            w.Line($"/// stack (stackalloc): Forward/ComputeLoss {Literals.Int(plan.ScratchBytes(backward: false))} bytes, Gradient/Train/TrainBatch {Literals.Int(plan.ScratchBytes(backward: true))} bytes;");
+            w.Line($"/// heap: the parameters, plus {Literals.Int((long)plan.ParameterCount * plan.ScalarBytes)} bytes allocated once by the first TrainBatch");
+        }
         w.Line("/// </code>");
         w.Line("/// </remarks>");
     }

@@ -51,7 +51,8 @@ internal static partial class NetworkEmitter
             ? "unrolled"
             : $"looped: {layer.Weights} weights > UnrollLimit {plan.Spec.UnrollLimit}";
         w.Line($"// Layer {layer.Index}: {shape} ({code}).");
-        w.Line($"// Weights w_ji = p[{layer.WeightOffset} + {layer.Inputs} * j + i]{(layer.Bias ? $", biases b_j = p[{layer.BiasOffset} + j]" : string.Empty)}.");
+        string where = plan.Baked is not null && layer.Unrolled ? " (compiled in below as constants)" : string.Empty;
+        w.Line($"// Weights w_ji = p[{layer.WeightOffset} + {layer.Inputs} * j + i]{(layer.Bias ? $", biases b_j = p[{layer.BiasOffset} + j]" : string.Empty)}{where}.");
     }
 
     private static void WriteUnrolledLayer(SourceWriter w, NetworkPlan plan, LayerPlan layer)

@@ -38,7 +38,15 @@ internal static partial class NetworkEmitter
 
         WriteTypeDocumentation(w, plan);
         w.Open($"partial class {spec.TypeName}");
-        WriteMembers(w, plan);
+        if (spec.IsBaked)
+        {
+            WriteBakedMembers(w, plan);
+        }
+        else
+        {
+            WriteMembers(w, plan);
+        }
+
         w.Close();
 
         foreach (ContainingTypeSpec _ in spec.ContainingTypes)
@@ -250,6 +258,8 @@ internal static partial class NetworkEmitter
         w.Close();
         w.Line();
 
+        WriteParameterFileMembers(w, plan);
+
         // Private cores.
         w.Line("/// <summary>The forward pass (lengths already checked).</summary>");
         w.Line(GeneratedCodeAttribute);
@@ -257,21 +267,7 @@ internal static partial class NetworkEmitter
         w.Line($"global::System.ReadOnlySpan<{t}> p = __parameters;");
         WriteScratch(w, plan, backward: false);
         WriteForwardPass(w, plan);
-        w.Line();
-        w.Line("// Outputs: y_k = o_k of the last layer.");
-        LayerPlan last = plan.Last;
-        if (last.InLocals)
-        {
-            for (int k = 0; k < last.Units; k++)
-            {
-                w.Line($"output[{k}] = {plan.Out(last.Index, k)};");
-            }
-        }
-        else
-        {
-            w.Line($"o{last.Index}.CopyTo(output);");
-        }
-
+        WriteOutputs(w, plan);
         w.Close();
         w.Line();
 
@@ -297,6 +293,75 @@ internal static partial class NetworkEmitter
         w.Line();
 
         WriteInitializeCore(w, plan);
+    }
+
+    /// <summary>SaveParameters/LoadParameters: safetensors files through the shared <c>NetCompiler.Generated.Safetensors</c>.</summary>
+    private static void WriteParameterFileMembers(SourceWriter w, NetworkPlan plan)
+    {
+        string t = plan.T;
+        const string Helper = "global::NetCompiler.Generated.Safetensors";
+        string dtype = plan.Spec.Precision == Precision.Single ? "F32" : "F64";
+
+        w.Line("/// <summary>");
+        w.Line($"/// Writes <see cref=\"Parameters\"/> to <paramref name=\"stream\"/> as a safetensors file: per layer i (counting the");
+        w.Line($"/// [Dense] layers from 0) a tensor <c>layers.{{i}}.weight</c> of shape [units, inputs] and, if the layer has biases,");
+        w.Line($"/// <c>layers.{{i}}.bias</c> of shape [units], dtype {dtype}. Leaves the stream open.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"stream\">A writable stream.</param>");
+        w.Line(GeneratedCodeAttribute);
+        w.Open("public void SaveParameters(global::System.IO.Stream stream)");
+        w.Line($"{Helper}.Write(stream, __parameters, __Layers, \"{plan.Spec.TypeName}\");");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>");
+        w.Line("/// Reads parameters written by <see cref=\"SaveParameters(global::System.IO.Stream)\"/>, or a PyTorch <c>nn.Sequential</c> of");
+        w.Line("/// <c>nn.Linear</c> layers saved with <c>safetensors.torch.save_file(model.state_dict(), ...)</c> (keys <c>0.weight</c>,");
+        w.Line("/// <c>0.bias</c>, <c>2.weight</c>, ...: the k-th Linear by numeric index becomes layer k). F32 or F64 data is accepted");
+        w.Line("/// and converted. Reads the stream front to back (it need not be seekable) and leaves it open.");
+        w.Line("/// </summary>");
+        w.Line("/// <param name=\"stream\">A readable stream positioned at the start of the file.</param>");
+        w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is truncated, malformed or does not fit this network;");
+        w.Line("/// <see cref=\"Parameters\"/> is then unchanged.</exception>");
+        w.Line(GeneratedCodeAttribute);
+        w.Open("public void LoadParameters(global::System.IO.Stream stream)");
+        w.Line($"{Helper}.Read(stream, __parameters, __Layers);");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>Reads a safetensors file held in memory, as <see cref=\"LoadParameters(global::System.IO.Stream)\"/> does.</summary>");
+        w.Line("/// <param name=\"file\">The whole file.</param>");
+        w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is malformed or does not fit this network;");
+        w.Line("/// <see cref=\"Parameters\"/> is then unchanged.</exception>");
+        w.Line(GeneratedCodeAttribute);
+        w.Open("public void LoadParameters(global::System.ReadOnlySpan<byte> file)");
+        w.Line($"{Helper}.Read(file, __parameters, __Layers);");
+        w.Close();
+        w.Line();
+
+        w.Line("/// <summary>(units, inputs, has bias) per layer, for the parameter-file code.</summary>");
+        w.Line(GeneratedCodeAttribute);
+        string shapes = string.Join(", ", System.Linq.Enumerable.Select(plan.Layers, l => $"{l.Units}, {l.Inputs}, {(l.Bias ? 1 : 0)}"));
+        w.Line($"private static global::System.ReadOnlySpan<int> __Layers => new int[] {{ {shapes} }};");
+        w.Line();
+    }
+
+    private static void WriteOutputs(SourceWriter w, NetworkPlan plan)
+    {
+        w.Line();
+        w.Line("// Outputs: y_k = o_k of the last layer.");
+        LayerPlan last = plan.Last;
+        if (last.InLocals)
+        {
+            for (int k = 0; k < last.Units; k++)
+            {
+                w.Line($"output[{k}] = {plan.Out(last.Index, k)};");
+            }
+        }
+        else
+        {
+            w.Line($"o{last.Index}.CopyTo(output);");
+        }
     }
 
     private static void WriteLengthCheck(SourceWriter w, string parameter, string expected)

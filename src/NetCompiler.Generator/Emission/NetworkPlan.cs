@@ -14,6 +14,7 @@ internal sealed class NetworkPlan
     public NetworkPlan(NetworkSpec spec)
     {
         Spec = spec;
+        Baked = spec.IsBaked ? spec.BakedValues.ToArray() : null;
         T = spec.Precision == Precision.Single ? "float" : "double";
         Math = spec.Precision == Precision.Single ? "global::System.MathF" : "global::System.Math";
 
@@ -42,6 +43,9 @@ internal sealed class NetworkPlan
     }
 
     public NetworkSpec Spec { get; }
+
+    /// <summary>A baked network's parameters (compiled in), or null for a trainable network.</summary>
+    public double[]? Baked { get; }
 
     /// <summary><c>float</c> or <c>double</c>.</summary>
     public string T { get; }
@@ -141,9 +145,21 @@ internal sealed class NetworkPlan
     /// <summary>4 for <c>float</c>, 8 for <c>double</c>.</summary>
     public int ScalarBytes => Spec.Precision == Precision.Single ? 4 : 8;
 
-    public string W(int l, int j, int i) => $"p[{Layers[l].WeightOffset + (Layers[l].Inputs * j) + i}]";
+    /// <summary>w_ji of layer l: <c>p[index]</c>, or in an unrolled layer of a baked network the value itself.</summary>
+    public string W(int l, int j, int i) => Parameter(l, Layers[l].WeightOffset + (Layers[l].Inputs * j) + i);
 
-    public string B(int l, int j) => $"p[{Layers[l].BiasOffset + j}]";
+    /// <summary>b_j of layer l, as <see cref="W"/>.</summary>
+    public string B(int l, int j) => Parameter(l, Layers[l].BiasOffset + j);
+
+    private string Parameter(int l, int index) =>
+        Baked is not null && Layers[l].Unrolled ? ParenthesizedLiteral(Baked[index]) : $"p[{index}]";
+
+    /// <summary>A literal that can stand as an operand anywhere (negative values in parentheses).</summary>
+    private string ParenthesizedLiteral(double value)
+    {
+        string literal = Lit(value);
+        return literal.StartsWith("-", System.StringComparison.Ordinal) ? $"({literal})" : literal;
+    }
 }
 
 /// <summary>One layer's place in the plan.</summary>

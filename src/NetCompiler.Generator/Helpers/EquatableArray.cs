@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 
 namespace NetCompiler.Generator.Helpers;
 
@@ -57,6 +58,8 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 
         return hash;
     }
+
+    public T[] ToArray() => Items.ToArray();
 
     public ImmutableArray<T>.Enumerator GetEnumerator() => Items.GetEnumerator();
 

@@ -16,6 +16,8 @@ namespace NetCompiler.Generator.Model;
 /// <param name="UnrollLimit">Layers with at most this many weights are fully unrolled.</param>
 /// <param name="Layers">The layers in order.</param>
 /// <param name="EmitConstructor">Whether to emit the public parameterless constructor (the user wrote none).</param>
+/// <param name="BakedParameters">The parameter file a baked network is built from, as declared; null for a trainable network.</param>
+/// <param name="BakedValues">A baked network's parameters, read from that file (empty until read).</param>
 internal sealed record NetworkSpec(
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
@@ -26,4 +28,9 @@ internal sealed record NetworkSpec(
     Precision Precision,
     int UnrollLimit,
     EquatableArray<LayerSpec> Layers,
-    bool EmitConstructor);
+    bool EmitConstructor,
+    string? BakedParameters = null,
+    EquatableArray<double> BakedValues = default)
+{
+    public bool IsBaked => BakedParameters is not null;
+}

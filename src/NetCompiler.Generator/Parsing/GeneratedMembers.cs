@@ -16,7 +16,7 @@ internal static class GeneratedMembers
     {
         "InputCount", "OutputCount", "ParameterCount", "Parameters",
         "ParameterBytes", "ForwardScratchBytes", "TrainingScratchBytes", "BatchGradientBytes",
-        "__parameters", "__batchGradient", "__CreateParameters", "__Initialize", "__Forward", "__Gradient",
+        "__parameters", "__batchGradient", "__CreateParameters", "__Initialize", "__Forward", "__Gradient", "__Layers",
     };
 
     /// <summary>Public methods: a user method conflicts only with the same parameter types (other overloads are fine).</summary>
@@ -29,6 +29,9 @@ internal static class GeneratedMembers
         ("Train", new[] { "System.ReadOnlySpan<{T}>", "System.ReadOnlySpan<{T}>", "{T}" }),
         ("TrainBatch", new[] { "System.ReadOnlySpan<{T}>", "System.ReadOnlySpan<{T}>", "{T}" }),
         ("InitializeParameters", new[] { "int" }),
+        ("SaveParameters", new[] { "System.IO.Stream" }),
+        ("LoadParameters", new[] { "System.IO.Stream" }),
+        ("LoadParameters", new[] { "System.ReadOnlySpan<byte>" }),
     };
 
     public static IReadOnlyList<(string Name, Location Location)> FindConflicts(INamedTypeSymbol type, string scalar, CancellationToken cancellationToken)

@@ -27,6 +27,10 @@ internal sealed class NetworkDeclaration
     public ArgumentValue Loss { get; init; }
     public ArgumentValue Precision { get; init; }
     public ArgumentValue UnrollLimit { get; init; }
+
+    /// <summary>The BakedParameters path as written, or null for a trainable network.</summary>
+    public string? BakedParameters { get; init; }
+    public Location BakedParametersLocation { get; init; } = Location.None;
     public IReadOnlyList<LayerDeclaration> Layers { get; init; } = new LayerDeclaration[0];
 
     /// <summary>Location of a [Dense] attribute on another partial declaration than the first one, if any.</summary>

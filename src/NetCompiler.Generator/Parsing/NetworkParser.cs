@@ -81,7 +81,8 @@ internal static class NetworkParser
         if (!TryGetConstructorArgument(network, networkSyntax, 0, out ArgumentValue inputs)
             || !TryGetNamedArgument(network, networkSyntax, "Loss", (int)Loss.HalfSquaredError, out ArgumentValue loss)
             || !TryGetNamedArgument(network, networkSyntax, "Precision", (int)Precision.Single, out ArgumentValue precision)
-            || !TryGetNamedArgument(network, networkSyntax, "UnrollLimit", -1, out ArgumentValue unrollLimit))
+            || !TryGetNamedArgument(network, networkSyntax, "UnrollLimit", -1, out ArgumentValue unrollLimit)
+            || !TryGetNamedString(network, networkSyntax, "BakedParameters", out string? baked, out Location bakedLocation))
         {
             return null;
         }
@@ -103,6 +104,8 @@ internal static class NetworkParser
             Loss = loss,
             Precision = precision,
             UnrollLimit = unrollLimit,
+            BakedParameters = baked,
+            BakedParametersLocation = bakedLocation,
             Layers = layerDeclarations,
             SplitLayerLocation = splitLocation,
             Conflicts = GeneratedMembers.FindConflicts(type, precision.Value == (int)Precision.Double ? "double" : "float", cancellationToken),
@@ -229,6 +232,27 @@ internal static class NetworkParser
         }
 
         value = new ArgumentValue(defaultValue, syntax.GetLocation());
+        return true;
+    }
+
+    private static bool TryGetNamedString(AttributeData data, AttributeSyntax syntax, string name, out string? value, out Location location)
+    {
+        value = null;
+        location = syntax.GetLocation();
+        foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
+        {
+            if (argument.Key == name)
+            {
+                location = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.GetLocation() ?? location;
+                if (argument.Value.Kind == TypedConstantKind.Error)
+                {
+                    return false;
+                }
+
+                value = argument.Value.Value as string;
+            }
+        }
+
         return true;
     }
 

@@ -28,7 +28,8 @@ internal static class NetworkValidator
                 arguments.Select(a => Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty).ToEquatableArray()));
 
         // The type itself.
-        if (declaration.UnsupportedTypeReason is { } reason)
+        bool baked = declaration.BakedParameters is not null;
+        if (declaration.UnsupportedTypeReason is { } reason && !(baked && declaration.UnsupportedTypeReason.StartsWith("static", StringComparison.Ordinal)))
         {
             Report(DiagnosticDescriptors.UnsupportedType, declaration.TypeNameLocation, name, reason);
         }
@@ -72,6 +73,11 @@ internal static class NetworkValidator
         if (!Enum.IsDefined(typeof(Precision), declaration.Precision.Value))
         {
             Report(DiagnosticDescriptors.UndefinedPrecision, declaration.Precision.Location, name, declaration.Precision.Value);
+        }
+
+        if (baked && declaration.BakedParameters!.Trim().Length == 0)
+        {
+            Report(DiagnosticDescriptors.BakedParametersNotFound, declaration.BakedParametersLocation, name, declaration.BakedParameters, "the path is empty: name a .safetensors file that is an AdditionalFiles item");
         }
 
         if (declaration.UnrollLimit.Value > GeneratorLimits.MaxUnrollLimit)
@@ -136,8 +142,9 @@ internal static class NetworkValidator
             (Precision)declaration.Precision.Value,
             unrollLimit,
             layers.Select(l => new LayerSpec(l.Units.Value, (Activation)l.Activation.Value, l.Bias.Value != 0)).ToEquatableArray(),
-            EmitConstructor: !declaration.HasUserConstructor);
-        return new ParseResult(spec, reported);
+            EmitConstructor: !declaration.HasUserConstructor && !baked,
+            BakedParameters: declaration.BakedParameters);
+        return new ParseResult(spec, reported, baked ? LocationInfo.From(declaration.BakedParametersLocation) : null);
     }
 
     /// <summary>Checks the generator's size limits (only for an otherwise valid declaration, so every size is positive).</summary>

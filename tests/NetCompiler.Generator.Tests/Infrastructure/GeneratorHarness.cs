@@ -44,9 +44,10 @@ public static class GeneratorHarness
                 warningLevel: 9999,
                 deterministic: true));
 
-    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null) =>
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? parseOptions = null, IEnumerable<AdditionalText>? additionalTexts = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new NetworkGenerator().AsSourceGenerator() },
+            additionalTexts: additionalTexts,
             parseOptions: parseOptions ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -82,10 +83,15 @@ public static class GeneratorHarness
     public static ImmutableArray<Diagnostic> GeneratorDiagnostics(GeneratorDriver driver) =>
         driver.GetRunResult().Diagnostics;
 
-    /// <summary>The generated source texts of a run by hint name.</summary>
+    /// <summary>Sources added to every compilation, or to every one that has a network: not the networks themselves.</summary>
+    public static bool IsSharedSource(string hintName) =>
+        hintName is "Microsoft.CodeAnalysis.EmbeddedAttribute.cs" or "NetCompiler.Safetensors.g.cs";
+
+    /// <summary>The generated network source texts of a run by hint name (without <see cref="IsSharedSource"/> ones).</summary>
     public static IReadOnlyDictionary<string, string> GeneratedSources(GeneratorDriver driver) =>
         driver.GetRunResult().Results
             .SelectMany(r => r.GeneratedSources)
+            .Where(s => !IsSharedSource(s.HintName))
             .ToDictionary(s => s.HintName, s => s.SourceText.ToString());
 
     /// <summary>

@@ -420,6 +420,47 @@ namespace Looped
             return loss / count;
         }
 
+        /// <summary>
+        /// Writes <see cref="Parameters"/> to <paramref name="stream"/> as a safetensors file: per layer i (counting the
+        /// [Dense] layers from 0) a tensor <c>layers.{i}.weight</c> of shape [units, inputs] and, if the layer has biases,
+        /// <c>layers.{i}.bias</c> of shape [units], dtype F32. Leaves the stream open.
+        /// </summary>
+        /// <param name="stream">A writable stream.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        public void SaveParameters(global::System.IO.Stream stream)
+        {
+            global::NetCompiler.Generated.Safetensors.Write(stream, __parameters, __Layers, "LoopedNet");
+        }
+
+        /// <summary>
+        /// Reads parameters written by <see cref="SaveParameters(global::System.IO.Stream)"/>, or a PyTorch <c>nn.Sequential</c> of
+        /// <c>nn.Linear</c> layers saved with <c>safetensors.torch.save_file(model.state_dict(), ...)</c> (keys <c>0.weight</c>,
+        /// <c>0.bias</c>, <c>2.weight</c>, ...: the k-th Linear by numeric index becomes layer k). F32 or F64 data is accepted
+        /// and converted. Reads the stream front to back (it need not be seekable) and leaves it open.
+        /// </summary>
+        /// <param name="stream">A readable stream positioned at the start of the file.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit this network;
+        /// <see cref="Parameters"/> is then unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        public void LoadParameters(global::System.IO.Stream stream)
+        {
+            global::NetCompiler.Generated.Safetensors.Read(stream, __parameters, __Layers);
+        }
+
+        /// <summary>Reads a safetensors file held in memory, as <see cref="LoadParameters(global::System.IO.Stream)"/> does.</summary>
+        /// <param name="file">The whole file.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is malformed or does not fit this network;
+        /// <see cref="Parameters"/> is then unchanged.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        public void LoadParameters(global::System.ReadOnlySpan<byte> file)
+        {
+            global::NetCompiler.Generated.Safetensors.Read(file, __parameters, __Layers);
+        }
+
+        /// <summary>(units, inputs, has bias) per layer, for the parameter-file code.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        private static global::System.ReadOnlySpan<int> __Layers => new int[] { 5, 4, 1, 3, 5, 1 };
+
         /// <summary>The forward pass (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private void __Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)

@@ -1,0 +1,24 @@
+using System.IO;
+using System.Reflection;
+
+namespace NetCompiler.Generator.Emission;
+
+/// <summary>
+/// Source files the generator adds verbatim to a compilation that has networks. They live in
+/// <c>Runtime/</c> as ordinary C# files (embedded resources here), so they can be read and reviewed
+/// like any other code.
+/// </summary>
+internal static class RuntimeSources
+{
+    public const string SafetensorsHintName = "NetCompiler.Safetensors.g.cs";
+
+    public static string Safetensors { get; } = Read("NetCompiler.Generator.Runtime.Safetensors.cs");
+
+    private static string Read(string name)
+    {
+        using Stream stream = typeof(RuntimeSources).Assembly.GetManifestResourceStream(name)
+            ?? throw new FileNotFoundException("Embedded resource not found.", name);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Replace("\r\n", "\n");
+    }
+}
