@@ -314,15 +314,16 @@ public class DiagnosticTests
         Assert.Empty(GeneratorHarness.GeneratedSources(driver));
     }
 
-    [Fact]
-    public void AttributeTheCompilerCannotBindIsLeftToTheCompiler()
+    [Theory]
+    [InlineData("[Network]\n[Dense(2)]")]                                   // CS7036: missing argument
+    [InlineData("[Network(2, UnrollLimit = 44L)]\n[Dense(2)]")]             // CS0266: long to int
+    [InlineData("[Network(2)]\n[Dense(2, Bias = 1)]")]                      // CS0029: int to bool
+    [InlineData("[Network(2)]\n[Dense(2, Activation.Tanh,)]")]              // syntax error
+    [InlineData("[Network(2, Loss = Loss.Nope)]\n[Dense(2)]")]              // CS0117: no such member
+    public void AttributeTheCompilerRejectsIsLeftToTheCompiler(string attributes)
     {
-        // A missing argument is the compiler's error (CS7036); NetCompiler adds nothing and does not throw.
-        GeneratorDriver driver = GeneratorHarness.Run(Usings + """
-            [Network]
-            [Dense(2)]
-            public partial class Net { }
-            """);
+        // The compiler reports these; NetCompiler adds nothing, emits nothing and does not throw.
+        GeneratorDriver driver = GeneratorHarness.Run(Usings + attributes + "\npublic partial class Net { }\n");
         Assert.Empty(GeneratorHarness.GeneratorDiagnostics(driver));
         Assert.Empty(GeneratorHarness.GeneratedSources(driver));
     }

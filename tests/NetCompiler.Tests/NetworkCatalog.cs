@@ -13,7 +13,7 @@ namespace NetCompiler.Tests
 
         private static readonly Lazy<Dictionary<string, Type>> ByName = new(() =>
             typeof(NetworkCatalog).Assembly.GetTypes()
-                .Where(t => t.IsDefined(typeof(NetworkAttribute), inherit: false))
+                .Where(t => t.GetCustomAttribute<NetworkAttribute>(inherit: false) is { BakedParameters: null })
                 .ToDictionary(NameOf, t => t, StringComparer.Ordinal));
 
         public static IReadOnlyCollection<Type> All => ByName.Value.Values;

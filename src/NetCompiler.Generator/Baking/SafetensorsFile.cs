@@ -118,7 +118,8 @@ internal static class SafetensorsFile
             {
                 int dot = key.IndexOf('.');
                 string suffix = dot < 0 ? string.Empty : key.Substring(dot + 1);
-                if (dot <= 0 || !long.TryParse(key.Substring(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out long index) || (suffix != "weight" && suffix != "bias"))
+                string number = dot <= 0 ? string.Empty : key.Substring(0, dot);
+                if (number.Length == 0 || (number.Length > 1 && number[0] == '0') || !long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long index) || (suffix != "weight" && suffix != "bias"))
                 {
                     throw new FormatException($"unexpected tensor '{key}': expected layers.{{i}}.weight/bias or PyTorch nn.Sequential names {{n}}.weight/bias");
                 }

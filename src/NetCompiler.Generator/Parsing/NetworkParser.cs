@@ -30,7 +30,9 @@ internal static class NetworkParser
         }
 
         AttributeData network = context.Attributes[0];
-        if (network.AttributeConstructor is null || network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax networkSyntax)
+        if (network.AttributeConstructor is null
+            || network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax networkSyntax
+            || HasCompilerErrors(context.SemanticModel, networkSyntax, cancellationToken))
         {
             return null;
         }
@@ -49,7 +51,9 @@ internal static class NetworkParser
                 continue;
             }
 
-            if (attribute.AttributeConstructor is null || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
+            if (attribute.AttributeConstructor is null
+                || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax
+                || (syntax.SyntaxTree == context.SemanticModel.SyntaxTree && HasCompilerErrors(context.SemanticModel, syntax, cancellationToken)))
             {
                 return null;
             }
@@ -110,6 +114,24 @@ internal static class NetworkParser
             SplitLayerLocation = splitLocation,
             Conflicts = GeneratedMembers.FindConflicts(type, precision.Value == (int)Precision.Double ? "double" : "float", cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// Whether the compiler reports an error inside the attribute (a syntax error, an argument of the wrong
+    /// type such as <c>UnrollLimit = 44L</c>, ...). The declaration is then left to the compiler's message:
+    /// generating from a half-bound attribute would add noise or code for a declaration that does not compile.
+    /// </summary>
+    private static bool HasCompilerErrors(SemanticModel model, AttributeSyntax syntax, CancellationToken cancellationToken)
+    {
+        foreach (Diagnostic diagnostic in model.GetDiagnostics(syntax.Span, cancellationToken))
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Error)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static List<ContainingTypeSpec> GetContainingTypes(INamedTypeSymbol type)
@@ -186,9 +208,11 @@ internal static class NetworkParser
 
     private static string? GetUnsupportedTargetReason(Compilation compilation, TypeDeclarationSyntax declaration)
     {
-        if (compilation.GetTypeByMetadataName("System.MathF") is null || compilation.GetTypeByMetadataName("System.Span`1") is null)
+        if (compilation.GetTypeByMetadataName("System.MathF") is null
+            || compilation.GetTypeByMetadataName("System.Span`1") is null
+            || compilation.GetTypeByMetadataName("System.Text.Json.Utf8JsonReader") is null)
         {
-            return "its target framework lacks System.Span<T> or System.MathF; target .NET Core 3.0, .NET 5 or later";
+            return "its target framework lacks System.Span<T>, System.MathF or System.Text.Json; target .NET Core 3.0, .NET 5 or later";
         }
 
         if (declaration.SyntaxTree.Options is CSharpParseOptions options && options.LanguageVersion < LanguageVersion.CSharp8)

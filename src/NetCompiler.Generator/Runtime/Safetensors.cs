@@ -413,12 +413,12 @@ namespace NetCompiler.Generated
             }
             catch (global::System.Text.Json.JsonException e)
             {
-                throw Invalid("the header is not valid JSON (" + e.Message + ")", e);
+                throw Invalid("the header is not valid JSON (" + e.Message.TrimEnd('.') + ")", e);
             }
             catch (global::System.InvalidOperationException e)
             {
                 // Utf8JsonReader.GetString on an escaped lone surrogate.
-                throw Invalid("the header has an invalid JSON string (" + e.Message + ")", e);
+                throw Invalid("the header has an invalid JSON string (" + e.Message.TrimEnd('.') + ")", e);
             }
 
             return entries;
@@ -431,7 +431,7 @@ namespace NetCompiler.Generated
         {
             if (!reader.Read())
             {
-                throw Invalid("the header JSON ends early");
+                throw Invalid("the header is not valid JSON (it ends early)");
             }
 
             return reader.TokenType;
@@ -543,7 +543,10 @@ namespace NetCompiler.Generated
             {
                 if (reader.TokenType != global::System.Text.Json.JsonTokenType.Number || !reader.TryGetUInt64(out ulong number))
                 {
-                    throw Invalid("tensor " + Quote(name) + ": " + field + " must be an array of non-negative integers, but it holds " + Describe(reader.TokenType));
+                    string found = reader.TokenType == global::System.Text.Json.JsonTokenType.Number
+                        ? "the number " + global::System.Text.Encoding.UTF8.GetString(reader.ValueSpan.Slice(0, global::System.Math.Min(reader.ValueSpan.Length, 40)))
+                        : Describe(reader.TokenType);
+                    throw Invalid("tensor " + Quote(name) + ": " + field + " must be an array of non-negative integers, but it holds " + found);
                 }
 
                 numbers.Add(number);
@@ -990,7 +993,7 @@ namespace NetCompiler.Generated
                 case global::System.Text.Json.JsonTokenType.StartObject: return "an object";
                 case global::System.Text.Json.JsonTokenType.StartArray: return "an array";
                 case global::System.Text.Json.JsonTokenType.String: return "a string";
-                case global::System.Text.Json.JsonTokenType.Number: return "a number that is not a non-negative integer";
+                case global::System.Text.Json.JsonTokenType.Number: return "a number";
                 case global::System.Text.Json.JsonTokenType.True: return "true";
                 case global::System.Text.Json.JsonTokenType.False: return "false";
                 case global::System.Text.Json.JsonTokenType.Null: return "null";

@@ -301,7 +301,7 @@ partial class Outer
         /// Reads parameters written by <see cref="SaveParameters(global::System.IO.Stream)"/>, or a PyTorch <c>nn.Sequential</c> of
         /// <c>nn.Linear</c> layers saved with <c>safetensors.torch.save_file(model.state_dict(), ...)</c> (keys <c>0.weight</c>,
         /// <c>0.bias</c>, <c>2.weight</c>, ...: the k-th Linear by numeric index becomes layer k). F32 or F64 data is accepted
-        /// and converted. Reads the stream front to back (it need not be seekable) and leaves it open.
+        /// and converted. Reads the stream front to back and to its end (it need not be seekable) and leaves it open.
         /// </summary>
         /// <param name="stream">A readable stream positioned at the start of the file.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit this network;
