@@ -342,23 +342,12 @@ public class DiagnosticTests
         var tested = typeof(DiagnosticTests).GetMethods().Select(m => m.Name.Split('_')[0]).Where(n => n.StartsWith("NC")).Distinct().OrderBy(n => n);
         Assert.Equal(ids, tested);
 
-        string unshipped = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "src", "NetCompiler.Generator", "AnalyzerReleases.Unshipped.md"));
-        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "README.md"));
+        string unshipped = System.IO.File.ReadAllText(System.IO.Path.Combine(ExternalProcess.RepositoryRoot(), "src", "NetCompiler.Generator", "AnalyzerReleases.Unshipped.md"));
+        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(ExternalProcess.RepositoryRoot(), "README.md"));
         foreach (string id in ids)
         {
             Assert.Contains(id + " |", unshipped);
             Assert.Contains($"<a id=\"{id.ToLowerInvariant()}\"></a>", readme);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        string? directory = System.AppContext.BaseDirectory;
-        while (directory is not null && !System.IO.File.Exists(System.IO.Path.Combine(directory, "NetCompiler.sln")))
-        {
-            directory = System.IO.Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new System.InvalidOperationException("NetCompiler.sln not found above " + System.AppContext.BaseDirectory);
     }
 }

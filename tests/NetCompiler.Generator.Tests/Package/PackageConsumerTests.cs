@@ -7,6 +7,8 @@ using System.Linq;
 using System.Text;
 using System.Xml.Linq;
 
+using NetCompiler.Generator.Tests.Infrastructure;
+
 namespace NetCompiler.Generator.Tests.Package;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class PackageConsumerTests
     [Fact]
     public void PackedPackage_GivesAFreshConsoleProjectTheAttributesAndTheGenerator()
     {
-        string repoRoot = FindRepoRoot();
+        string repoRoot = ExternalProcess.RepositoryRoot();
         string work = Path.Combine(Path.GetTempPath(), "NetCompiler.PackageConsumer." + Guid.NewGuid().ToString("N"));
         string feed = Path.Combine(work, "feed");
         string packages = Path.Combine(work, "packages");
@@ -39,7 +41,7 @@ public sealed class PackageConsumerTests
             // 1. Pack, exactly as documented. This uses the developer's normal NuGet setup: pointing the
             //    repository's own restore at a temporary packages folder would leave its obj/ files
             //    referring to a folder that is deleted below.
-            ProcessResult pack = RunDotnet(
+            ExternalProcess.ProcessResult pack = ExternalProcess.RunDotnet(
                 repoRoot,
                 PackTimeout,
                 environment: null,
@@ -71,7 +73,7 @@ public sealed class PackageConsumerTests
             // A private global packages folder: a NetCompiler of the same version cached by an earlier run
             // (built from older sources) can never be used instead of the package just packed.
             var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages };
-            ProcessResult run = RunDotnet(
+            ExternalProcess.ProcessResult run = ExternalProcess.RunDotnet(
                 app,
                 RunTimeout,
                 environment,
@@ -95,7 +97,7 @@ public sealed class PackageConsumerTests
         }
         finally
         {
-            TryDelete(work);
+            ExternalProcess.TryDelete(work);
         }
     }
 
@@ -297,110 +299,4 @@ public sealed class PackageConsumerTests
             internal sealed partial class Classifier { }
         }
         """;
-
-    private static string FindRepoRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NetCompiler.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"No NetCompiler.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static ProcessResult RunDotnet(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        // The test host runs under MSBuild/dotnet test, whose MSBuild* variables (MSBuildExtensionsPath,
-        // MSBUILD_EXE_PATH, MSBuildSDKsPath, ...) would point the child build at the parent's MSBuild.
-        foreach (string key in info.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToArray())
-        {
-            info.Environment.Remove(key);
-        }
-        info.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
-        if (environment is not null)
-        {
-            foreach (KeyValuePair<string, string> pair in environment)
-            {
-                info.Environment[pair.Key] = pair.Value;
-            }
-        }
-
-        var output = new StringBuilder();
-        var stopwatch = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = info };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine("[stderr] " + e.Data); } } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        bool exited = process.WaitForExit((int)timeout.TotalMilliseconds);
-        if (!exited)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited after all.
-            }
-        }
-        process.WaitForExit(); // drains the redirected output
-        string text;
-        lock (output)
-        {
-            text = output.ToString();
-        }
-        return new ProcessResult(
-            "dotnet " + string.Join(" ", arguments) + " (in " + workingDirectory + ")",
-            exited ? process.ExitCode : -1,
-            exited ? text : text + Environment.NewLine + $"[timed out after {timeout.TotalMinutes} minutes and was killed]",
-            stopwatch.Elapsed);
-    }
-
-    private static void TryDelete(string directory)
-    {
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                if (Directory.Exists(directory))
-                {
-                    Directory.Delete(directory, recursive: true);
-                }
-                return;
-            }
-            catch (IOException)
-            {
-                System.Threading.Thread.Sleep(500);
-            }
-            catch (UnauthorizedAccessException)
-            {
-                System.Threading.Thread.Sleep(500);
-            }
-        }
-    }
-
-    private sealed record ProcessResult(string Command, int ExitCode, string Output, TimeSpan Elapsed)
-    {
-        public string Describe() =>
-            $"{Environment.NewLine}Command: {Command}{Environment.NewLine}Exit code: {ExitCode}, {Elapsed.TotalSeconds:F1} s{Environment.NewLine}Output:{Environment.NewLine}{Output}";
-    }
 }
