@@ -12,7 +12,11 @@ namespace NetCompiler.Benchmarks;
 /// size and local count of the generated methods of every benchmark network;</item>
 /// <item><c>DOTNET_JitStdOutFile=jit.txt DOTNET_JitDisasmSummary=1 dotnet run -c Release --project
 /// tests/NetCompiler.Benchmarks -- --exercise</c> calls every benchmark method until it has tiered up, and the
-/// JIT lists how it compiled each one (Tier0, Tier1, or MinOpts for a method too large to optimize).</item>
+/// JIT lists how it compiled each one (Tier0, Tier1, or MinOpts for a method too large to optimize);</item>
+/// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --interleaved [rounds]</c> times
+/// looped and unrolled in alternating blocks in one process (a cross-check for a noisy machine);</item>
+/// <item><c>... -- --shapes [rounds]</c> does the same for the single layers of different aspect ratios and the
+/// Tanh/Sigmoid networks of <c>ShapeNetworks.cs</c>.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -22,6 +26,16 @@ public static class Program
         if (args.Length > 0 && args[0] == "--il-sizes")
         {
             return IlSizes.Print();
+        }
+
+        if (args.Length > 0 && args[0] == "--interleaved")
+        {
+            return Interleaved.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 101, shapes: false);
+        }
+
+        if (args.Length > 0 && args[0] == "--shapes")
+        {
+            return Interleaved.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 101, shapes: true);
         }
 
         if (args.Length > 0 && args[0] == "--exercise")

@@ -1,7 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 
 namespace NetCompiler.Benchmarks;
 
@@ -90,17 +89,7 @@ public class UnrollThresholdBenchmarks
     private readonly float[] _target1024 = Sample(4, 2);
     private readonly float[] _output1024 = new float[4];
 
-    private readonly Net2048Looped _looped2048 = new();
-    private readonly Net2048Unrolled _unrolled2048 = new();
-    private readonly float[] _input2048 = Sample(64, 1);
-    private readonly float[] _target2048 = Sample(4, 2);
-    private readonly float[] _output2048 = new float[4];
 
-    private readonly Net4096Looped _looped4096 = new();
-    private readonly Net4096Unrolled _unrolled4096 = new();
-    private readonly float[] _input4096 = Sample(64, 1);
-    private readonly float[] _target4096 = Sample(4, 2);
-    private readonly float[] _output4096 = new float[4];
 
     [Benchmark(Description = "Forward N=16 Looped", Baseline = true)]
     [BenchmarkCategory("Forward N=0016")]
@@ -408,62 +397,6 @@ public class UnrollThresholdBenchmarks
     public float Train1024Unrolled()
     {
         return _unrolled1024.Train(_input1024, _target1024, LearningRate);
-    }
-
-    [Benchmark(Description = "Forward N=2048 Looped", Baseline = true)]
-    [BenchmarkCategory("Forward N=2048")]
-    public void Forward2048Looped()
-    {
-        _looped2048.Forward(_input2048, _output2048);
-    }
-
-    [Benchmark(Description = "Forward N=2048 Unrolled")]
-    [BenchmarkCategory("Forward N=2048")]
-    public void Forward2048Unrolled()
-    {
-        _unrolled2048.Forward(_input2048, _output2048);
-    }
-
-    [Benchmark(Description = "Train N=2048 Looped", Baseline = true)]
-    [BenchmarkCategory("Train N=2048")]
-    public float Train2048Looped()
-    {
-        return _looped2048.Train(_input2048, _target2048, LearningRate);
-    }
-
-    [Benchmark(Description = "Train N=2048 Unrolled")]
-    [BenchmarkCategory("Train N=2048")]
-    public float Train2048Unrolled()
-    {
-        return _unrolled2048.Train(_input2048, _target2048, LearningRate);
-    }
-
-    [Benchmark(Description = "Forward N=4096 Looped", Baseline = true)]
-    [BenchmarkCategory("Forward N=4096")]
-    public void Forward4096Looped()
-    {
-        _looped4096.Forward(_input4096, _output4096);
-    }
-
-    [Benchmark(Description = "Forward N=4096 Unrolled")]
-    [BenchmarkCategory("Forward N=4096")]
-    public void Forward4096Unrolled()
-    {
-        _unrolled4096.Forward(_input4096, _output4096);
-    }
-
-    [Benchmark(Description = "Train N=4096 Looped", Baseline = true)]
-    [BenchmarkCategory("Train N=4096")]
-    public float Train4096Looped()
-    {
-        return _looped4096.Train(_input4096, _target4096, LearningRate);
-    }
-
-    [Benchmark(Description = "Train N=4096 Unrolled")]
-    [BenchmarkCategory("Train N=4096")]
-    public float Train4096Unrolled()
-    {
-        return _unrolled4096.Train(_input4096, _target4096, LearningRate);
     }
 
     /// <summary>Deterministic sample values in [-1, 1) (varied signs, so some ReLU units are active and some are not).</summary>

@@ -232,10 +232,10 @@ public class DiagnosticTests
 
     [Fact]
     public void NC0017_UnrollLimitTooLarge() => AssertDiagnostic("""
-        [Network(2, UnrollLimit = 5000)]
+        [Network(2, UnrollLimit = 2000)]
         [Dense(1)]
         public partial class Net { }
-        """, "NC0017", DiagnosticSeverity.Error, "UnrollLimit = 5000", "5000", "4096");
+        """, "NC0017", DiagnosticSeverity.Error, "UnrollLimit = 2000", "2000", "1024");
 
     private const string BakedNet = """
         [Network(2, BakedParameters = "model.safetensors")]

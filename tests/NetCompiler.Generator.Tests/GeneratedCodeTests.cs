@@ -231,7 +231,31 @@ public class GeneratedCodeTests
         string forward = MethodBody(text, "private void __Forward(");
         Assert.Contains("for (int j = 0; j < 32; j++)", forward);
         Assert.Contains("for (int i = 0; i < 64; i++)", forward);
-        Assert.Contains("looped: 2048 weights > UnrollLimit", forward);
+        Assert.Contains("looped: 2048 weights > 64", forward);
+    }
+
+    [Fact]
+    public void TheDefaultUnrollsOnlyLayersWhoseSumsStayInRegisters()
+    {
+        // Measured default (README, "Unrolled or looped"): at most 64 weights, at most 12 inputs unless the
+        // layer has a single unit, and at most 256 unrolled weights in the whole network.
+        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run("""
+            using NetCompiler;
+            [Network(16)]
+            [Dense(2, Activation.Tanh)]
+            [Dense(8, Activation.Tanh)]
+            [Dense(8, Activation.Tanh)]
+            [Dense(8, Activation.Tanh)]
+            [Dense(8, Activation.Tanh)]
+            [Dense(8, Activation.Tanh)]
+            [Dense(1)]
+            public partial class Net { }
+            """)).Values.Single();
+        Assert.Contains("// Layer 0: Dense 16 -> 2, Tanh, bias (looped: 16 inputs > 12: the running sums would not stay in registers).", text);
+        Assert.Contains("// Layer 1: Dense 2 -> 8, Tanh, bias (unrolled).", text);
+        Assert.Contains("// Layer 4: Dense 8 -> 8, Tanh, bias (unrolled).", text);
+        Assert.Contains("// Layer 5: Dense 8 -> 8, Tanh, bias (looped: over 256 unrolled weights in the network).", text);
+        Assert.Contains("// Layer 6: Dense 8 -> 1, Identity, bias (unrolled).", text);
     }
 
     private static string MethodBody(string text, string signature)

@@ -74,16 +74,29 @@ namespace NetCompiler.Tests
             Type type = NetworkCatalog.Resolve(network);
             ReferenceNetwork r = NetworkCatalog.Reference(network);
             int size = r.Precision == Precision.Single ? 4 : 8;
-            int limit = r.UnrollLimit < 0 ? 64 : r.UnrollLimit;
             Assert.Equal(r.ParameterCount * size, NetworkCatalog.Constant(type, "ParameterBytes"));
             Assert.Equal(r.ParameterCount * size, NetworkCatalog.Constant(type, "BatchGradientBytes"));
+
+            // Which layers are unrolled: weights <= UnrollLimit when it is given; by default (README, "Unrolled
+            // or looped") at most 64 weights, at most 12 inputs unless the layer has one unit, and at most 256
+            // unrolled weights in the whole network, counted from the first layer.
+            var unrolledLayers = new bool[r.Layers.Count];
+            int unrolledWeights = 0;
+            for (int l = 0; l < r.Layers.Count; l++)
+            {
+                ReferenceLayer layer = r.Layers[l];
+                unrolledLayers[l] = r.UnrollLimit >= 0
+                    ? layer.WeightCount <= r.UnrollLimit
+                    : layer.WeightCount <= 64 && (layer.Inputs <= 12 || layer.Units == 1) && unrolledWeights + layer.WeightCount <= 256;
+                unrolledWeights += unrolledLayers[l] ? layer.WeightCount : 0;
+            }
 
             int forward = 0, training = 0;
             for (int l = 0; l < r.Layers.Count; l++)
             {
                 ReferenceLayer layer = r.Layers[l];
-                bool unrolled = layer.WeightCount <= limit;
-                bool nextUnrolled = l == r.Layers.Count - 1 || r.Layers[l + 1].WeightCount <= limit;
+                bool unrolled = unrolledLayers[l];
+                bool nextUnrolled = l == r.Layers.Count - 1 || unrolledLayers[l + 1];
                 if (!(unrolled && nextUnrolled))
                 {
                     forward += layer.Units;

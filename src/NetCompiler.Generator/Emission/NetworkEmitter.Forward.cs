@@ -49,7 +49,7 @@ internal static partial class NetworkEmitter
         string shape = $"Dense {layer.Inputs} -> {layer.Units}, {layer.Activation}, {(layer.Bias ? "bias" : "no bias")}";
         string code = layer.Unrolled
             ? "unrolled"
-            : $"looped: {layer.Weights} weights > UnrollLimit {plan.Spec.UnrollLimit}";
+            : $"looped: {layer.LoopReason}";
         w.Line($"// Layer {layer.Index}: {shape} ({code}).");
         string where = plan.Baked is not null && layer.Unrolled ? " (compiled in below as constants)" : string.Empty;
         w.Line($"// Weights w_ji = p[{layer.WeightOffset} + {layer.Inputs} * j + i]{(layer.Bias ? $", biases b_j = p[{layer.BiasOffset} + j]" : string.Empty)}{where}.");

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using NetCompiler.Generator.Model;
+using NetCompiler.Generator.Validation;
 
 namespace NetCompiler.Generator.Emission;
 
@@ -21,12 +22,15 @@ internal sealed class NetworkPlan
         var layers = new List<LayerPlan>();
         int inputs = spec.Inputs;
         int offset = 0;
+        int unrolledWeights = 0;
         for (int l = 0; l < spec.Layers.Count; l++)
         {
             LayerSpec layer = spec.Layers[l];
             int weights = layer.Units * inputs;
             int biasOffset = offset + weights;
-            layers.Add(new LayerPlan(l, inputs, layer.Units, layer.Activation, layer.Bias, offset, biasOffset, weights <= spec.UnrollLimit));
+            string? loopReason = LoopReason(spec.UnrollLimit, inputs, layer.Units, unrolledWeights);
+            unrolledWeights += loopReason is null ? weights : 0;
+            layers.Add(new LayerPlan(l, inputs, layer.Units, layer.Activation, layer.Bias, offset, biasOffset, loopReason));
             offset = biasOffset + (layer.Bias ? layer.Units : 0);
             inputs = layer.Units;
         }
@@ -40,6 +44,33 @@ internal sealed class NetworkPlan
         {
             layers[l].InLocals = layers[l].Unrolled && (l == layers.Count - 1 || layers[l + 1].Unrolled);
         }
+    }
+
+    /// <summary>Why a layer is looped rather than unrolled, or null to unroll it.</summary>
+    private static string? LoopReason(int unrollLimit, int inputs, int units, int unrolledSoFar)
+    {
+        int weights = inputs * units;
+        if (unrollLimit >= 0)
+        {
+            return weights <= unrollLimit ? null : $"{weights} weights > UnrollLimit {unrollLimit}";
+        }
+
+        if (weights > GeneratorLimits.DefaultUnrollWeights)
+        {
+            return $"{weights} weights > {GeneratorLimits.DefaultUnrollWeights}";
+        }
+
+        if (inputs > GeneratorLimits.DefaultUnrollInputs && units > 1)
+        {
+            return $"{inputs} inputs > {GeneratorLimits.DefaultUnrollInputs}: the running sums would not stay in registers";
+        }
+
+        if (unrolledSoFar + weights > GeneratorLimits.DefaultUnrollTotal)
+        {
+            return $"over {GeneratorLimits.DefaultUnrollTotal} unrolled weights in the network";
+        }
+
+        return null;
     }
 
     public NetworkSpec Spec { get; }
@@ -165,7 +196,7 @@ internal sealed class NetworkPlan
 /// <summary>One layer's place in the plan.</summary>
 internal sealed class LayerPlan
 {
-    public LayerPlan(int index, int inputs, int units, Activation activation, bool bias, int weightOffset, int biasOffset, bool unrolled)
+    public LayerPlan(int index, int inputs, int units, Activation activation, bool bias, int weightOffset, int biasOffset, string? loopReason)
     {
         Index = index;
         Inputs = inputs;
@@ -174,7 +205,7 @@ internal sealed class LayerPlan
         Bias = bias;
         WeightOffset = weightOffset;
         BiasOffset = biasOffset;
-        Unrolled = unrolled;
+        LoopReason = loopReason;
     }
 
     public int Index { get; }
@@ -186,7 +217,10 @@ internal sealed class LayerPlan
     public int BiasOffset { get; }
     public int Weights => Inputs * Units;
     public int ParameterCount => Weights + (Bias ? Units : 0);
-    public bool Unrolled { get; }
+    public bool Unrolled => LoopReason is null;
+
+    /// <summary>Why the layer is looped (for the generated comment), or null when it is unrolled.</summary>
+    public string? LoopReason { get; }
 
     /// <summary>Whether o_j and delta_j of this layer are locals (else span elements).</summary>
     public bool InLocals { get; set; }

@@ -13,7 +13,7 @@ namespace NetCompiler.Generator.Model;
 /// <param name="Inputs">Inputs per sample.</param>
 /// <param name="Loss">The loss.</param>
 /// <param name="Precision">The floating-point type.</param>
-/// <param name="UnrollLimit">Layers with at most this many weights are fully unrolled.</param>
+/// <param name="UnrollLimit">Layers with at most this many weights are fully unrolled; -1 for the default rule.</param>
 /// <param name="Layers">The layers in order.</param>
 /// <param name="EmitConstructor">Whether to emit the public parameterless constructor (the user wrote none).</param>
 /// <param name="BakedParameters">The parameter file a baked network is built from, as declared; null for a trainable network.</param>

@@ -32,7 +32,7 @@ internal static class NetworkParser
         AttributeData network = context.Attributes[0];
         if (network.AttributeConstructor is null
             || network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax networkSyntax
-            || HasCompilerErrors(context.SemanticModel, networkSyntax, cancellationToken))
+            || HasCompilerErrors(context.SemanticModel, declaration, cancellationToken))
         {
             return null;
         }
@@ -52,8 +52,7 @@ internal static class NetworkParser
             }
 
             if (attribute.AttributeConstructor is null
-                || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax
-                || (syntax.SyntaxTree == context.SemanticModel.SyntaxTree && HasCompilerErrors(context.SemanticModel, syntax, cancellationToken)))
+                || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
             {
                 return null;
             }
@@ -117,13 +116,20 @@ internal static class NetworkParser
     }
 
     /// <summary>
-    /// Whether the compiler reports an error inside the attribute (a syntax error, an argument of the wrong
-    /// type such as <c>UnrollLimit = 44L</c>, ...). The declaration is then left to the compiler's message:
-    /// generating from a half-bound attribute would add noise or code for a declaration that does not compile.
+    /// Whether the compiler reports an error in the attribute lists of the declaration (a syntax error, an
+    /// argument of the wrong type such as <c>UnrollLimit = 44L</c>, a misspelled <c>[Dese(1)]</c> layer, ...).
+    /// The declaration is then left to the compiler's message: generating from half-bound attributes would
+    /// add noise, or code for a network other than the one meant.
     /// </summary>
-    private static bool HasCompilerErrors(SemanticModel model, AttributeSyntax syntax, CancellationToken cancellationToken)
+    private static bool HasCompilerErrors(SemanticModel model, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
-        foreach (Diagnostic diagnostic in model.GetDiagnostics(syntax.Span, cancellationToken))
+        if (declaration.AttributeLists.Count == 0)
+        {
+            return false;
+        }
+
+        var span = Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(declaration.AttributeLists[0].SpanStart, declaration.AttributeLists[declaration.AttributeLists.Count - 1].Span.End);
+        foreach (Diagnostic diagnostic in model.GetDiagnostics(span, cancellationToken))
         {
             if (diagnostic.Severity == DiagnosticSeverity.Error)
             {

@@ -131,7 +131,7 @@ internal static class NetworkValidator
             return new ParseResult(null, reported);
         }
 
-        int unrollLimit = declaration.UnrollLimit.Value < 0 ? GeneratorLimits.DefaultUnrollLimit : declaration.UnrollLimit.Value;
+        int unrollLimit = declaration.UnrollLimit.Value < 0 ? -1 : declaration.UnrollLimit.Value;
         var spec = new NetworkSpec(
             declaration.Namespace,
             declaration.ContainingTypes.ToEquatableArray(),

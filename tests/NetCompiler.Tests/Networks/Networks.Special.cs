@@ -69,7 +69,7 @@ namespace NetCompiler.Tests.Special
     public partial class WideSigmoidMseF64 : INet<double> { }
 
     // ... and a wide one forced fully unrolled.
-    [Network(12, Loss = Loss.HalfSquaredError, Precision = Precision.Single, UnrollLimit = 4096)]
+    [Network(12, Loss = Loss.HalfSquaredError, Precision = Precision.Single, UnrollLimit = 1024)]
     [Dense(20, Activation.Sigmoid)]
     [Dense(6, Activation.Tanh)]
     public partial class WideUnrolledF32 : INet<float> { }
