@@ -208,6 +208,14 @@ public class DiagnosticTests
         "NC0014", DiagnosticSeverity.Error, "501", "'Wide'", "16384 units");
 
     [Fact]
+    public void NC0014_BakedNetworkTooLarge() => AssertDiagnostic("""
+        [Network(784, BakedParameters = "mnist.safetensors")]
+        [Dense(512, Activation.ReLU)]
+        [Dense(10, Activation.Softmax)]
+        public partial class Mnist { }
+        """, "NC0014", DiagnosticSeverity.Error, "BakedParameters = \"mnist.safetensors\"", "'Mnist'", "407050 parameters", "262144", "LoadParameters");
+
+    [Fact]
     public void NC0015_DenseWithoutNetwork() => AssertDiagnostic("""
         [Dense(3)]
         [Dense(1)]

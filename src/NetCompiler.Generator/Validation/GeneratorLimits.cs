@@ -35,6 +35,12 @@ internal static class GeneratorLimits
     /// </summary>
     public const int MaxTotalUnits = 16384;
 
+    /// <summary>
+    /// Most parameters in a baked network: each becomes a literal in the generated source (about 12
+    /// characters), and very large initializers slow the compiler and the IDE down.
+    /// </summary>
+    public const int MaxBakedParameters = 1 << 18;
+
     /// <summary>Most layers in one network.</summary>
     public const int MaxLayers = 256;
 }

@@ -176,6 +176,11 @@ internal static class NetworkValidator
             inputs = units;
         }
 
+        if (declaration.BakedParameters is not null && parameters > GeneratorLimits.MaxBakedParameters)
+        {
+            return ($"it has {parameters} parameters, more than the {GeneratorLimits.MaxBakedParameters} a baked network compiles in (each becomes a literal in the source); load them at run time with LoadParameters instead", declaration.BakedParametersLocation);
+        }
+
         return null;
     }
 }

@@ -70,6 +70,9 @@ public sealed class PackageConsumerTests
             File.WriteAllText(Path.Combine(app, "NuGet.config"), NuGetConfig(feed));
             File.WriteAllText(Path.Combine(app, "Program.cs"), ConsumerProgram);
 
+            // A parameter file for the baked classifier (4-5-3, F64), laid out by the test's independent writer.
+            File.WriteAllBytes(Path.Combine(app, "model.safetensors"), SafetensorsBuilder.ForNetwork(new[] { (5, 4, true), (3, 5, true) }, dtype: "F64"));
+
             // A private global packages folder: a NetCompiler of the same version cached by an earlier run
             // (built from older sources) can never be used instead of the package just packed.
             var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = packages };
@@ -84,7 +87,7 @@ public sealed class PackageConsumerTests
             {
                 "seednet-sizes", "seednet-init", "seednet-train-step", "seednet-train-epochs", "attributes-not-kept",
                 "classifier-sizes", "classifier-softmax", "classifier-cross-entropy", "classifier-gradient",
-                "classifier-train-batch", "classifier-span-length",
+                "classifier-train-batch", "classifier-span-length", "parameter-file-round-trip", "baked-equals-loaded",
             })
             {
                 Assert.True(run.Output.Contains($"CHECK {check}: ok", StringComparison.Ordinal), $"Check {check} did not pass." + run.Describe());
@@ -112,6 +115,8 @@ public sealed class PackageConsumerTests
             "lib/netstandard2.0/NetCompiler.dll",
             "lib/netstandard2.0/NetCompiler.xml",
             "analyzers/dotnet/cs/NetCompiler.Generator.dll",
+            "build/NetCompiler.targets",
+            "buildTransitive/NetCompiler.targets",
             "README.md",
         })
         {
@@ -162,6 +167,8 @@ public sealed class PackageConsumerTests
           </PropertyGroup>
           <ItemGroup>
             <PackageReference Include="NetCompiler" Version="{{version}}" />
+            <AdditionalFiles Include="model.safetensors" />
+            <None Include="model.safetensors" CopyToOutputDirectory="PreserveNewest" />
           </ItemGroup>
         </Project>
 
@@ -281,6 +288,24 @@ public sealed class PackageConsumerTests
         try { net.Forward(new double[3], y); } catch (ArgumentException) { threw = true; }
         Check("classifier-span-length", threw, "Forward with 3 inputs throws ArgumentException");
 
+        // Parameter files: a round trip through SaveParameters/LoadParameters, and a network baked at build
+        // time from model.safetensors (through the package's build targets) that computes what a trainable
+        // network computes after loading the same file.
+        using (var file = new MemoryStream())
+        {
+            net.SaveParameters(file);
+            var copy = new Classifier();
+            copy.LoadParameters(file.ToArray());
+            Check("parameter-file-round-trip", copy.Parameters.SequenceEqual(net.Parameters), $"{file.Length} bytes");
+        }
+
+        var twin = new Classifier();
+        twin.LoadParameters(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "model.safetensors")));
+        double[] baked = new double[3], loaded = new double[3];
+        BakedClassifier.Forward(input, baked);
+        twin.Forward(input, loaded);
+        Check("baked-equals-loaded", baked.SequenceEqual(loaded) && BakedClassifier.Parameters.SequenceEqual(twin.Parameters), $"y = {baked[0]}, {baked[1]}, {baked[2]}");
+
         Console.WriteLine(failures == 0 ? "ALL CHECKS PASSED" : $"{failures} CHECK(S) FAILED");
         return failures == 0 ? 0 : 1;
 
@@ -297,6 +322,12 @@ public sealed class PackageConsumerTests
             [Dense(5, Activation.Tanh)]
             [Dense(3, Activation.Softmax)]
             internal sealed partial class Classifier { }
+
+            /// <summary>The same shape, inference only, its parameters compiled in from model.safetensors.</summary>
+            [Network(4, Loss = Loss.CrossEntropy, Precision = Precision.Double, BakedParameters = "model.safetensors")]
+            [Dense(5, Activation.Tanh)]
+            [Dense(3, Activation.Softmax)]
+            internal static partial class BakedClassifier { }
         }
         """;
 }
