@@ -67,26 +67,7 @@ internal static partial class NetworkEmitter
         string t = plan.T;
         string name = plan.Spec.TypeName;
 
-        w.Line($"/// <summary>Inputs per sample: the length of <c>input</c> in <see cref=\"{ForwardCref(plan)}\"/>.</summary>");
-        w.Line(GeneratedCodeAttribute);
-        w.Line($"public const int InputCount = {plan.InputCount};");
-        w.Line();
-        w.Line("/// <summary>Outputs per sample: the size of the last layer.</summary>");
-        w.Line(GeneratedCodeAttribute);
-        w.Line($"public const int OutputCount = {plan.OutputCount};");
-        w.Line();
-        w.Line("/// <summary>Weights and biases in <see cref=\"Parameters\"/>.</summary>");
-        w.Line(GeneratedCodeAttribute);
-        w.Line($"public const int ParameterCount = {plan.ParameterCount};");
-        w.Line();
-        w.Line($"/// <summary>Bytes of <see cref=\"Parameters\"/>: ParameterCount * sizeof({t}).</summary>");
-        w.Line(GeneratedCodeAttribute);
-        w.Line($"public const int ParameterBytes = {Literals.Int((long)plan.ParameterCount * plan.ScalarBytes)};");
-        w.Line();
-        w.Line("/// <summary>Stack memory (<c>stackalloc</c>) that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>");
-        w.Line(GeneratedCodeAttribute);
-        w.Line($"public const int ForwardScratchBytes = {Literals.Int(plan.ScratchBytes(backward: false))};");
-        w.Line();
+        WriteSizeConstants(w, plan);
         w.Line("/// <summary>Stack memory (<c>stackalloc</c>) that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"public const int TrainingScratchBytes = {Literals.Int(plan.ScratchBytes(backward: true))};");
@@ -132,33 +113,7 @@ internal static partial class NetworkEmitter
         w.Close();
         w.Line();
 
-        // Forward
-        w.Line("/// <summary>Computes the outputs y = o of the last layer for one sample. Reads the parameters and writes only");
-        w.Line("/// <paramref name=\"output\"/>, so it is safe to call from several threads at once.</summary>");
-        w.Line($"/// <param name=\"input\">The sample: <see cref=\"InputCount\"/> values.</param>");
-        w.Line($"/// <param name=\"output\">Receives <see cref=\"OutputCount\"/> values.</param>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        w.Line(GeneratedCodeAttribute);
-        w.Open($"public void Forward(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output)");
-        WriteLengthCheck(w, "input", "InputCount");
-        WriteLengthCheck(w, "output", "OutputCount");
-        w.Line("__Forward(input, output);");
-        w.Close();
-        w.Line();
-
-        // ForwardBatch
-        w.Line($"/// <summary>Computes the outputs of k samples, row after row: as <see cref=\"{ForwardCref(plan)}\"/> on each row.</summary>");
-        w.Line($"/// <param name=\"inputs\">k rows of <see cref=\"InputCount\"/> values (k at least 1).</param>");
-        w.Line($"/// <param name=\"outputs\">Receives k rows of <see cref=\"OutputCount\"/> values.</param>");
-        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        w.Line(GeneratedCodeAttribute);
-        w.Open($"public void ForwardBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)");
-        WriteBatchCheck(w, "outputs");
-        w.Open("for (int row = 0; row < count; row++)");
-        w.Line("__Forward(inputs.Slice(row * InputCount, InputCount), outputs.Slice(row * OutputCount, OutputCount));");
-        w.Close();
-        w.Close();
-        w.Line();
+        WriteForwardMembers(w, plan, isStatic: false);
 
         // ComputeLoss
         w.Line($"/// <summary>The loss of one sample: {LossFormula(plan)}.</summary>");
@@ -293,6 +248,67 @@ internal static partial class NetworkEmitter
         w.Line();
 
         WriteInitializeCore(w, plan);
+    }
+
+    /// <summary>The size and memory constants both kinds of network have.</summary>
+    private static void WriteSizeConstants(SourceWriter w, NetworkPlan plan)
+    {
+        w.Line($"/// <summary>Inputs per sample: the length of <c>input</c> in <see cref=\"{ForwardCref(plan)}\"/>.</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"public const int InputCount = {plan.InputCount};");
+        w.Line();
+        w.Line("/// <summary>Outputs per sample: the size of the last layer.</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"public const int OutputCount = {plan.OutputCount};");
+        w.Line();
+        w.Line("/// <summary>Weights and biases in <see cref=\"Parameters\"/>.</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"public const int ParameterCount = {plan.ParameterCount};");
+        w.Line();
+        w.Line($"/// <summary>Bytes of <see cref=\"Parameters\"/>: ParameterCount * sizeof({plan.T}).</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"public const int ParameterBytes = {Literals.Int((long)plan.ParameterCount * plan.ScalarBytes)};");
+        w.Line();
+        w.Line(plan.Baked is null
+            ? "/// <summary>Stack memory (<c>stackalloc</c>) that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>"
+            : "/// <summary>Stack memory (<c>stackalloc</c>) that Forward and ForwardBatch use for the values of looped layers; 0 when every layer is unrolled.</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"public const int ForwardScratchBytes = {Literals.Int(plan.ScratchBytes(backward: false))};");
+        w.Line();
+    }
+
+    /// <summary>Forward and ForwardBatch: instance members of a trainable network, static ones of a baked network.</summary>
+    private static void WriteForwardMembers(SourceWriter w, NetworkPlan plan, bool isStatic)
+    {
+        string t = plan.T;
+        string modifiers = isStatic ? "public static" : "public";
+        w.Line(isStatic
+            ? "/// <summary>Computes the outputs y = o of the last layer for one sample, with the compiled-in parameters. Writes only"
+            : "/// <summary>Computes the outputs y = o of the last layer for one sample. Reads the parameters and writes only");
+        w.Line("/// <paramref name=\"output\"/>, so it is safe to call from several threads at once.</summary>");
+        w.Line("/// <param name=\"input\">The sample: <see cref=\"InputCount\"/> values.</param>");
+        w.Line("/// <param name=\"output\">Receives <see cref=\"OutputCount\"/> values.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.Line(GeneratedCodeAttribute);
+        w.Open($"{modifiers} void Forward(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output)");
+        WriteLengthCheck(w, "input", "InputCount");
+        WriteLengthCheck(w, "output", "OutputCount");
+        w.Line("__Forward(input, output);");
+        w.Close();
+        w.Line();
+
+        w.Line($"/// <summary>Computes the outputs of k samples, row after row: as <see cref=\"{ForwardCref(plan)}\"/> on each row.</summary>");
+        w.Line("/// <param name=\"inputs\">k rows of <see cref=\"InputCount\"/> values (k at least 1).</param>");
+        w.Line("/// <param name=\"outputs\">Receives k rows of <see cref=\"OutputCount\"/> values.</param>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        w.Line(GeneratedCodeAttribute);
+        w.Open($"{modifiers} void ForwardBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> outputs)");
+        WriteBatchCheck(w, "outputs");
+        w.Open("for (int row = 0; row < count; row++)");
+        w.Line("__Forward(inputs.Slice(row * InputCount, InputCount), outputs.Slice(row * OutputCount, OutputCount));");
+        w.Close();
+        w.Close();
+        w.Line();
     }
 
     /// <summary>SaveParameters/LoadParameters: safetensors files through the shared <c>NetCompiler.Generated.Safetensors</c>.</summary>

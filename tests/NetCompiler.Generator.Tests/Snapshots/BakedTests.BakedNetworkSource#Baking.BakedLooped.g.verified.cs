@@ -27,11 +27,11 @@ namespace Baking
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int OutputCount = 2;
 
-        /// <summary>Weights and biases compiled in (see <see cref="Parameters"/>).</summary>
+        /// <summary>Weights and biases in <see cref="Parameters"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterCount = 15;
 
-        /// <summary>Bytes of <see cref="Parameters"/>: ParameterCount * sizeof(float), read-only data in the assembly.</summary>
+        /// <summary>Bytes of <see cref="Parameters"/>: ParameterCount * sizeof(float).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterBytes = 60;
 
@@ -55,7 +55,7 @@ namespace Baking
         };
 
         /// <summary>Computes the outputs y = o of the last layer for one sample, with the compiled-in parameters. Writes only
-        /// <paramref name="output"/>; safe to call from several threads at once.</summary>
+        /// <paramref name="output"/>, so it is safe to call from several threads at once.</summary>
         /// <param name="input">The sample: <see cref="InputCount"/> values.</param>
         /// <param name="output">Receives <see cref="OutputCount"/> values.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
