@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Samples.Shared;
 
 namespace Iris;
 
@@ -34,7 +35,7 @@ public sealed record IrisOptions
 /// <param name="TestLoss">Mean cross-entropy over the test set after the epoch.</param>
 /// <param name="TrainAccuracy">Fraction of the training set classified correctly.</param>
 /// <param name="TestAccuracy">Fraction of the test set classified correctly.</param>
-public readonly record struct EpochReport(int Epoch, float TrainLoss, float TestLoss, float TrainAccuracy, float TestAccuracy);
+public readonly record struct EpochReport(int Epoch, float TrainLoss, float TestLoss, float TrainAccuracy, float TestAccuracy) : IEpochReport;
 
 /// <summary>What a training run produced.</summary>
 public sealed class IrisResult
@@ -154,30 +155,7 @@ public static class IrisTraining
         var random = new Random(options.Seed);   // seeded System.Random: the same sequence on every machine and run
 
         // Stratified split: shuffle each species' rows, hold out TestPerClass of each.
-        int[] trainRows = new int[data.Count];
-        int[] testRows = new int[data.Count];
-        int trainCount = 0, testCount = 0;
-        for (int k = 0; k < c; k++)
-        {
-            int[] rows = Array.FindAll(Indices(data.Count), r => data.Labels[r] == k);
-            if (rows.Length <= options.TestPerClass)
-            {
-                throw new ArgumentOutOfRangeException(nameof(options), $"TestPerClass {options.TestPerClass} leaves no training rows of class {k}");
-            }
-
-            Shuffle(rows, random);
-            for (int r = 0; r < rows.Length; r++)
-            {
-                if (r < options.TestPerClass)
-                {
-                    testRows[testCount++] = rows[r];
-                }
-                else
-                {
-                    trainRows[trainCount++] = rows[r];
-                }
-            }
-        }
+        (int[] trainRows, int[] testRows) = Classification.StratifiedSplit(data.Labels, c, _ => options.TestPerClass, random);
 
         // Standardization statistics from the TRAINING rows only (population standard deviation).
         var mean = new float[f];
@@ -185,144 +163,46 @@ public static class IrisTraining
         for (int i = 0; i < f; i++)
         {
             double sum = 0, sumSq = 0;
-            for (int r = 0; r < trainCount; r++)
+            foreach (int row in trainRows)
             {
-                double v = data.Features[trainRows[r] * f + i];
+                double v = data.Features[row * f + i];
                 sum += v;
                 sumSq += v * v;
             }
 
-            double m = sum / trainCount;
+            double m = sum / trainRows.Length;
             mean[i] = (float)m;
-            std[i] = (float)Math.Sqrt(Math.Max(sumSq / trainCount - m * m, 1e-12));
+            std[i] = (float)Math.Sqrt(Math.Max(sumSq / trainRows.Length - m * m, 1e-12));
         }
 
-        (float[] trainX, float[] trainT, int[] trainY) = Gather(data, trainRows.AsSpan(0, trainCount), mean, std);
-        (float[] testX, float[] testT, int[] testY) = Gather(data, testRows.AsSpan(0, testCount), mean, std);
+        void Standardized(int row, Span<float> x)
+        {
+            for (int i = 0; i < f; i++)
+            {
+                x[i] = (data.Features[row * f + i] - mean[i]) / std[i];
+            }
+        }
+
+        var train = new LabeledSet(trainRows, data.Labels, f, c, Standardized);
+        var test = new LabeledSet(testRows, data.Labels, f, c, Standardized);
 
         var net = new IrisNet();
         net.InitializeParameters(options.Seed);
-
-        int batch = Math.Min(options.BatchSize, trainCount);
-        var batchX = new float[batch * f];
-        var batchT = new float[batch * c];
-        int[] order = Indices(trainCount);
-        var outputs = new float[Math.Max(trainCount, testCount) * c];
-        var reports = new EpochReport[options.Epochs];
-        for (int epoch = 0; epoch < options.Epochs; epoch++)
-        {
-            Shuffle(order, random);
-            for (int start = 0; start < trainCount; start += batch)
-            {
-                int k = Math.Min(batch, trainCount - start);
-                for (int b = 0; b < k; b++)
-                {
-                    trainX.AsSpan(order[start + b] * f, f).CopyTo(batchX.AsSpan(b * f));
-                    trainT.AsSpan(order[start + b] * c, c).CopyTo(batchT.AsSpan(b * c));
-                }
-
-                // One gradient-descent step on the mean cross-entropy of these k flowers.
-                net.TrainBatch(batchX.AsSpan(0, k * f), batchT.AsSpan(0, k * c), options.LearningRate);
-            }
-
-            (float trainLoss, float trainAccuracy) = Evaluate(net, trainX, trainT, trainY, outputs, null);
-            (float testLoss, float testAccuracy) = Evaluate(net, testX, testT, testY, outputs, null);
-            reports[epoch] = new EpochReport(epoch + 1, trainLoss, testLoss, trainAccuracy, testAccuracy);
-            onEpoch?.Invoke(reports[epoch]);
-        }
+        EpochReport[] reports = Classification.Train(net, train, test, options.Epochs, options.BatchSize, options.LearningRate, random,
+            static (epoch, trainLoss, testLoss, trainAccuracy, testAccuracy) => new EpochReport(epoch, trainLoss, testLoss, trainAccuracy, testAccuracy),
+            onEpoch);
 
         var confusion = new int[c, c];
-        Evaluate(net, testX, testT, testY, outputs, confusion);
-        var testRaw = new float[testCount * f];
-        for (int r = 0; r < testCount; r++)
+        Classification.Evaluate(net, test, null, confusion);
+        var testRaw = new float[testRows.Length * f];
+        for (int r = 0; r < testRows.Length; r++)
         {
             data.Features.AsSpan(testRows[r] * f, f).CopyTo(testRaw.AsSpan(r * f));
         }
 
-        return new IrisResult(net, data.ClassNames, mean, std, trainCount, testCount, reports, confusion, testRaw, testY);
-    }
-
-    /// <summary>Mean loss and accuracy of <paramref name="net"/> on a set; fills <paramref name="confusion"/> [actual, predicted] if given.</summary>
-    private static (float Loss, float Accuracy) Evaluate(IrisNet net, float[] x, float[] t, int[] y, float[] outputs, int[,]? confusion)
-    {
-        const int f = IrisData.FeatureCount;
-        const int c = IrisData.ClassCount;
-        int n = y.Length;
-        net.ForwardBatch(x, outputs.AsSpan(0, n * c));
-        double loss = 0;
-        int correct = 0;
-        for (int r = 0; r < n; r++)
-        {
-            loss += net.ComputeLoss(x.AsSpan(r * f, f), t.AsSpan(r * c, c));
-            int predicted = ArgMax(outputs.AsSpan(r * c, c));
-            if (predicted == y[r])
-            {
-                correct++;
-            }
-
-            if (confusion is not null)
-            {
-                confusion[y[r], predicted]++;
-            }
-        }
-
-        return ((float)(loss / n), (float)correct / n);
+        return new IrisResult(net, data.ClassNames, mean, std, train.Count, test.Count, reports, confusion, testRaw, test.Labels);
     }
 
     /// <summary>The index of the largest value (the first one on a tie).</summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
-
-    private static (float[] X, float[] T, int[] Y) Gather(IrisData data, ReadOnlySpan<int> rows, float[] mean, float[] std)
-    {
-        const int f = IrisData.FeatureCount;
-        const int c = IrisData.ClassCount;
-        var x = new float[rows.Length * f];
-        var t = new float[rows.Length * c];   // one-hot targets
-        var y = new int[rows.Length];
-        for (int r = 0; r < rows.Length; r++)
-        {
-            for (int i = 0; i < f; i++)
-            {
-                x[r * f + i] = (data.Features[rows[r] * f + i] - mean[i]) / std[i];
-            }
-
-            y[r] = data.Labels[rows[r]];
-            t[r * c + y[r]] = 1f;
-        }
-
-        return (x, t, y);
-    }
-
-    private static int[] Indices(int n)
-    {
-        var a = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            a[i] = i;
-        }
-
-        return a;
-    }
-
-    /// <summary>Fisher-Yates.</summary>
-    private static void Shuffle(int[] a, Random random)
-    {
-        for (int i = a.Length - 1; i > 0; i--)
-        {
-            int j = random.Next(i + 1);
-            (a[i], a[j]) = (a[j], a[i]);
-        }
-    }
+    public static int ArgMax(ReadOnlySpan<float> values) => Classification.ArgMax(values);
 }

@@ -14,6 +14,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using Iris;
+using Samples.Shared;
 using Spectre.Console;
 
 var options = new IrisOptions();
@@ -43,61 +44,17 @@ plotPath ??= Path.Combine(AppContext.BaseDirectory, "iris-loss.png");
 AnsiConsole.MarkupLine($"[bold]Iris[/]: IrisNet 4-16-3 (tanh, softmax, cross-entropy), {IrisNet.ParameterCount} parameters");
 AnsiConsole.MarkupLine($"seed {options.Seed}, {options.Epochs} epochs, mini-batches of {options.BatchSize}, learning rate {options.LearningRate.ToString(CultureInfo.InvariantCulture)}");
 
+// A live progress bar (milestone lines instead when the output is redirected), see samples/Shared/TrainingConsole.cs.
 var clock = Stopwatch.StartNew();
-IrisResult result = null!;
-AnsiConsole.Progress()
-    .AutoClear(false)
-    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 20 }, new PercentageColumn())
-    .Start(context =>
-    {
-        ProgressTask task = context.AddTask("training", maxValue: options.Epochs);
-        result = IrisTraining.Run(options, report =>
-        {
-            task.Description = string.Create(CultureInfo.InvariantCulture,
-                $"epoch {report.Epoch,4}/{options.Epochs}  loss {report.TrainLoss:F3}  accuracy train {report.TrainAccuracy:P0} test {report.TestAccuracy:P0}");
-            task.Value = report.Epoch;
-        });
-    });
+IrisResult result = TrainingConsole.Run<IrisResult, EpochReport>(options.Epochs, progress => IrisTraining.Run(options, progress), r => r.Epochs);
 clock.Stop();
-
-// When the output is not an interactive terminal (redirected, CI) Spectre draws no live bar; print milestones instead.
-if (!AnsiConsole.Profile.Capabilities.Interactive)
-{
-    foreach (EpochReport r in result.Epochs)
-    {
-        if (r.Epoch == 1 || r.Epoch % Math.Max(1, options.Epochs / 10) == 0 || r.Epoch == options.Epochs)
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  epoch {r.Epoch,4}: loss {r.TrainLoss:F4} train, {r.TestLoss:F4} test; accuracy {r.TrainAccuracy:P1} train, {r.TestAccuracy:P1} test"));
-        }
-    }
-}
 
 AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
     $"trained on {result.TrainCount} flowers in {clock.Elapsed.TotalMilliseconds:F0} ms; tested on {result.TestCount}"));
 AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
     $"[bold]test accuracy {result.TestAccuracy:P1}[/] ({Math.Round(result.TestAccuracy * result.TestCount)}/{result.TestCount}), train accuracy {result.TrainAccuracy:P1}"));
 
-var confusion = new Table().Title("test set: actual (rows) vs predicted (columns)").AddColumn("actual \\ predicted");
-foreach (string name in result.ClassNames)
-{
-    confusion.AddColumn(new TableColumn(name).RightAligned());
-}
-
-for (int actual = 0; actual < result.ClassNames.Length; actual++)
-{
-    var cells = new string[result.ClassNames.Length + 1];
-    cells[0] = result.ClassNames[actual];
-    for (int predicted = 0; predicted < result.ClassNames.Length; predicted++)
-    {
-        int n = result.Confusion[actual, predicted];
-        cells[predicted + 1] = n == 0 ? "[grey]0[/]" : actual == predicted ? $"[green]{n}[/]" : $"[red]{n}[/]";
-    }
-
-    confusion.AddRow(cells);
-}
-
-AnsiConsole.Write(confusion);
+TrainingConsole.WriteConfusion(result.Confusion, result.ClassNames);
 
 var statistics = new Table().Title("standardization (training set statistics, cm)").AddColumns("feature", "mean", "std");
 for (int i = 0; i < IrisData.FeatureCount; i++)
@@ -107,7 +64,8 @@ for (int i = 0; i < IrisData.FeatureCount; i++)
 
 AnsiConsole.Write(statistics);
 
-LossPlot.Save(result, plotPath);
+LossPlot.Save(result.Epochs, plotPath, $"IrisNet 4-16-3: mean cross-entropy per epoch (test accuracy {result.TestAccuracy:P1})",
+    $"training set ({result.TrainCount} flowers)", $"test set ({result.TestCount} flowers)", "mean cross-entropy");
 AnsiConsole.MarkupLine($"loss plot: {Markup.Escape(Path.GetFullPath(plotPath))}");
 
 // The saved network takes raw measurements in cm: the standardization above is folded into its first layer.
@@ -122,14 +80,7 @@ using (FileStream stream = File.OpenRead(outPath))
     reloaded.LoadParameters(stream);
 }
 
-var probabilities = new float[result.TestCount * IrisNet.OutputCount];
-reloaded.ForwardBatch(result.TestFeatures, probabilities);
-int reloadedCorrect = 0;
-for (int r = 0; r < result.TestCount; r++)
-{
-    reloadedCorrect += IrisTraining.ArgMax(probabilities.AsSpan(r * IrisNet.OutputCount, IrisNet.OutputCount)) == result.TestLabels[r] ? 1 : 0;
-}
-
+int reloadedCorrect = Classification.CountCorrect(reloaded, result.TestFeatures, result.TestLabels, IrisNet.OutputCount);
 AnsiConsole.MarkupLine($"  reloaded from the file, on raw test measurements: {reloadedCorrect}/{result.TestCount} correct");
 if (reloadedCorrect != (int)Math.Round(result.TestAccuracy * result.TestCount))
 {
