@@ -235,6 +235,20 @@ public class GeneratedCodeTests
     }
 
     [Fact]
+    public void NoDeclarationUnrollsMoreThan2048WeightsInOneNetwork()
+    {
+        // Otherwise 256 unrolled 32x32 layers would be 70 MB of C# and a build that takes many minutes.
+        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run(
+            "using NetCompiler;\n[Network(32, UnrollLimit = 1024)]\n" + string.Concat(System.Linq.Enumerable.Repeat("[Dense(32)]\n", 256)) + "public partial class Net { }"))
+            .Values.Single();
+        Assert.Contains("// Layer 1: Dense 32 -> 32, Identity, bias (unrolled).", text);
+        Assert.Contains("// Layer 2: Dense 32 -> 32, Identity, bias (looped: over 2048 unrolled weights in the network).", text);
+        Assert.DoesNotMatch(@"// Layer ([2-9]|\d{2,}): [^\n]*\(unrolled\)", text);
+        Assert.Contains("// Layer 255: Dense 32 -> 32, Identity, bias (looped: over 2048 unrolled weights in the network).", text);
+        Assert.True(text.Length < 3_000_000, $"{text.Length} characters");
+    }
+
+    [Fact]
     public void TheDefaultUnrollsOnlyLayersWhoseSumsStayInRegisters()
     {
         // Measured default (README, "Unrolled or looped"): at most 64 weights, at most 12 inputs unless the

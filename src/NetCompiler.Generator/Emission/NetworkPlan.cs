@@ -52,7 +52,9 @@ internal sealed class NetworkPlan
         int weights = inputs * units;
         if (unrollLimit >= 0)
         {
-            return weights <= unrollLimit ? null : $"{weights} weights > UnrollLimit {unrollLimit}";
+            return weights > unrollLimit ? $"{weights} weights > UnrollLimit {unrollLimit}"
+                : unrolledSoFar + weights > GeneratorLimits.MaxUnrolledWeights ? $"over {GeneratorLimits.MaxUnrolledWeights} unrolled weights in the network"
+                : null;
         }
 
         if (weights > GeneratorLimits.DefaultUnrollWeights)

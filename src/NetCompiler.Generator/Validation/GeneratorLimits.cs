@@ -26,6 +26,12 @@ internal static class GeneratorLimits
     /// </summary>
     public const int MaxUnrollLimit = 1024;
 
+    /// <summary>
+    /// The most weights unrolled in one network whatever the UnrollLimit: further layers are looped. Keeps the
+    /// generated source small enough to compile in seconds (256 unrolled 32x32 layers would be 70 MB of C#).
+    /// </summary>
+    public const int MaxUnrolledWeights = 2048;
+
     /// <summary>Most parameters (weights and biases) in one network: 2^24, 64 MB as <c>float</c>.</summary>
     public const int MaxParameters = 1 << 24;
 
