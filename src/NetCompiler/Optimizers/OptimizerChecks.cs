@@ -28,6 +28,18 @@ namespace NetCompiler
             return parameterCount;
         }
 
+        /// <summary>The length of a state of <paramref name="copies"/> values per parameter, if it fits in one array.</summary>
+        public static int StateLength(int parameterCount, int copies, string name)
+        {
+            long length = (long)parameterCount * copies;
+            if (length > Array.MaxLength)
+            {
+                throw new ArgumentOutOfRangeException(name, parameterCount, "Too many parameters: the optimizer's state would not fit in one array.");
+            }
+
+            return (int)length;
+        }
+
         /// <summary><paramref name="value"/> finite and in [<paramref name="min"/>, <paramref name="max"/>] (or [min, max) with <paramref name="maxExclusive"/>).</summary>
         public static double Range(double value, double min, double max, bool maxExclusive, string name)
         {

@@ -114,6 +114,8 @@ public sealed class PackageConsumerTests
         {
             "lib/netstandard2.0/NetCompiler.dll",
             "lib/netstandard2.0/NetCompiler.xml",
+            "lib/net8.0/NetCompiler.dll",
+            "lib/net8.0/NetCompiler.xml",
             "analyzers/dotnet/cs/NetCompiler.Generator.dll",
             "build/NetCompiler.targets",
             "buildTransitive/NetCompiler.targets",
