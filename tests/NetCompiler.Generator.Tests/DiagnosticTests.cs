@@ -140,6 +140,7 @@ public class DiagnosticTests
     [InlineData("[Network(2)] [Dense(1)] public static partial class Stat { }", "Stat", "static")]
     [InlineData("[Network(2)] [Dense(1)] public partial record Rec { }", "Rec", "a record")]
     [InlineData("public partial class Outer<T> { [Network(2)] [Dense(1)] public partial class Inner { } }", "Inner", "nested in the generic type 'Outer'")]
+    [InlineData("file partial class Holder { [Network(2)] [Dense(1)] public partial class Inner { } }", "Inner", "nested in the file-local type 'Holder'")]
     public void NC0010_UnsupportedType(string source, string name, string reason) =>
         AssertDiagnostic(source, "NC0010", DiagnosticSeverity.Error, name, $"'{name}'", reason);
 
@@ -176,6 +177,18 @@ public class DiagnosticTests
             {{member}}
         }
         """, "NC0013", DiagnosticSeverity.Error, name, "'Net'", $"'{name}'", "rename");
+
+    [Fact]
+    public void NC0013_InheritedMemberConflict() => AssertDiagnostic("""
+        public class Base
+        {
+            public void Forward(ReadOnlySpan<float> input, Span<float> output) { }
+        }
+
+        [Network(2)]
+        [Dense(1)]
+        public partial class Derived : Base { }
+        """, "NC0013", DiagnosticSeverity.Error, "Derived", "'Derived'", "'Forward' (inherited from 'Base'");
 
     [Fact]
     public void NC0013_OtherOverloadsAreFine()

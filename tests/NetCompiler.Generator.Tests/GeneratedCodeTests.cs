@@ -138,6 +138,36 @@ public class GeneratedCodeTests
     }
 
     [Fact]
+    public void KeywordNamesAndNamesThatDifferOnlyInCaseGenerate()
+    {
+        // Roslyn compares hint names without regard to case, and C# names may be escaped keywords.
+        GeneratorDriver driver = GeneratorHarness.Run(GeneratorHarness.CreateCompilation("""
+            using NetCompiler;
+
+            namespace @class.App
+            {
+                /// <summary>A keyword name.</summary>
+                [Network(2)]
+                [Dense(1)]
+                public partial class @event { }
+
+                /// <summary>Differs from NET only in case.</summary>
+                [Network(2)]
+                [Dense(1)]
+                public partial class Net { }
+
+                /// <summary>Differs from Net only in case.</summary>
+                [Network(2)]
+                [Dense(2)]
+                public partial class NET { }
+            }
+            """), out Compilation output);
+        Assert.Empty(GeneratorHarness.GeneratorDiagnostics(driver));
+        Assert.Equal(3, GeneratorHarness.GeneratedSources(driver).Count);
+        GeneratorHarness.AssertNoDiagnostics(output);
+    }
+
+    [Fact]
     public void GeneratedTextIsDeterministicAndCultureInvariant()
     {
         Compilation compilation = GeneratorHarness.CreateCompilation(AllCombinations(), SpecialTypes);

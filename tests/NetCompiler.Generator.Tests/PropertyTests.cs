@@ -1116,7 +1116,7 @@ public sealed class PropertyTests
             };
             var containerNames = type.Containers.Select((_, k) => $"O{index}{(char)('a' + k)}").ToList();
             FullName = string.Join(".", new[] { ns }.Concat(containerNames).Append(TypeName).OfType<string>());
-            HintName = FullName + ".g.cs";
+            HintName = HintNameOf(FullName);
             Source = Render(declaration, index, ns, containerNames);
         }
 
@@ -1129,6 +1129,26 @@ public sealed class PropertyTests
         public string TypeName { get; }
 
         public string FullName { get; }
+
+        /// <summary>
+        /// The generator's file name rule: the full name, plus (unless it is all lower case) an FNV-1a hash of
+        /// its exact spelling, since Roslyn compares hint names without regard to case.
+        /// </summary>
+        private static string HintNameOf(string fullName)
+        {
+            if (fullName == fullName.ToLowerInvariant())
+            {
+                return fullName + ".g.cs";
+            }
+
+            uint hash = 2166136261;
+            foreach (char c in fullName)
+            {
+                hash = unchecked((hash ^ c) * 16777619);
+            }
+
+            return fullName + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".g.cs";
+        }
 
         public string HintName { get; }
 

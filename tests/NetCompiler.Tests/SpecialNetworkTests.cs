@@ -115,6 +115,38 @@ namespace NetCompiler.Tests
         }
 
         [Fact]
+        public void Softmax_cross_entropy_gradient_is_right_for_targets_that_do_not_sum_to_one()
+        {
+            // dE/dnet_k = y_k * sum_j d_j - d_k: y - d only for one-hot or probability targets. An all-zero
+            // target (a masked sample) must give loss 0 and gradient 0; any other must match ComputeLoss.
+            Check(new Grid.SoftmaxCeBiasF64(), Grid.SoftmaxCeBiasF64.ParameterCount);
+            Check(new Loop.LoopSoftmaxCeF64(), Loop.LoopSoftmaxCeF64.ParameterCount);
+        }
+
+        private static void Check(INet<double> net, int parameterCount)
+        {
+            net.InitializeParameters(3);
+            double[] x = { 0.3, -0.7, 1.1 };
+            foreach (double[] target in new[] { new double[] { 0, 0 }, new double[] { 0.5, 1.5 }, new double[] { 2, 0 } })
+            {
+                var gradient = new double[parameterCount];
+                double loss = net.Gradient(x, target, gradient);
+                Assert.Equal(net.ComputeLoss(x, target), loss, 12);
+                Span<double> p = net.Parameters;
+                for (int i = 0; i < p.Length; i++)
+                {
+                    double saved = p[i];
+                    p[i] = saved + 1e-6;
+                    double plus = net.ComputeLoss(x, target);
+                    p[i] = saved - 1e-6;
+                    double minus = net.ComputeLoss(x, target);
+                    p[i] = saved;
+                    Assert.True(Math.Abs(((plus - minus) / 2e-6) - gradient[i]) < 1e-7, $"target [{string.Join(", ", target)}], parameter {i}: {gradient[i]} vs {(plus - minus) / 2e-6}");
+                }
+            }
+        }
+
+        [Fact]
         public void SeedNet_computes_the_textbook_forward_pass_and_step()
         {
             var net = new SeedNet();

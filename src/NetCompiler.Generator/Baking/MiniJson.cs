@@ -223,6 +223,11 @@ internal sealed class MiniJson
         }
 
         string token = _text.Substring(start, _position - start);
+        string digits = token.TrimStart('-');
+        if (digits.Length > 1 && digits[0] == '0' && char.IsDigit(digits[1]))
+        {
+            throw Error($"invalid number '{token}' (leading zero)");
+        }
         if (long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long integer))
         {
             return integer;

@@ -106,6 +106,26 @@ internal static partial class NetworkEmitter
         string scale = loss == Loss.MeanSquaredError && n != 2 ? $" * {plan.Lit(2.0 / n)}" : string.Empty;
         string dEdy = loss == Loss.MeanSquaredError ? "dE/dy_k = (2/n) * (y_k - d_k)" : "dE/dy_k = y_k - d_k";
 
+        if (loss == Loss.CrossEntropy && last.Activation == Activation.Softmax)
+        {
+            w.Line($"// Output layer {l}: delta_k = dE/dnet_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused: the Jacobian cancels out);");
+            w.Line("// for targets that sum to 1 (one-hot, or probabilities) this is y_k - d_k.");
+            if (last.Unrolled)
+            {
+                WriteSum(w, $"{plan.T} targetSum", "targetSum", Enumerable.Range(0, n).Select(k => $"target[{k}]").ToList());
+            }
+            else
+            {
+                w.Line($"{plan.T} targetSum = {plan.Lit(0)};");
+                w.Open($"for (int k = 0; k < {n}; k++)");
+                w.Line("targetSum += target[k];");
+                w.Close();
+            }
+
+            ForEachOutput(w, plan, k => $"{DeclareDelta(plan, last, k)} = {Output(plan, last, k)} * targetSum - {Target(last, k)};");
+            return;
+        }
+
         if (loss == Loss.CrossEntropy)
         {
             w.Line($"// Output layer {l}: delta_k = dE/dnet_k = y_k - d_k ({last.Activation} and cross-entropy, fused: f' cancels out).");

@@ -14,6 +14,10 @@ internal static partial class NetworkEmitter
 
     private static string TrainBatchCref(NetworkPlan plan) => $"TrainBatch(global::System.ReadOnlySpan{{{plan.T}}}, global::System.ReadOnlySpan{{{plan.T}}}, {plan.T})";
 
+    /// <summary>A name as a C# identifier: keywords escaped with '@' (a class may be called <c>@event</c>).</summary>
+    private static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+
     private const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"NetCompiler\", null)]";
 
     public static string Emit(NetworkSpec spec)
@@ -28,16 +32,16 @@ internal static partial class NetworkEmitter
 
         if (spec.Namespace is not null)
         {
-            w.Open($"namespace {spec.Namespace}");
+            w.Open($"namespace {string.Join(".", System.Linq.Enumerable.Select(spec.Namespace.Split('.'), Identifier))}");
         }
 
         foreach (ContainingTypeSpec outer in spec.ContainingTypes)
         {
-            w.Open($"partial {outer.Keyword} {outer.Name}");
+            w.Open($"partial {outer.Keyword} {Identifier(outer.Name)}");
         }
 
         WriteTypeDocumentation(w, plan);
-        w.Open($"partial class {spec.TypeName}");
+        w.Open($"partial class {Identifier(spec.TypeName)}");
         if (spec.IsBaked)
         {
             WriteBakedMembers(w, plan);
@@ -89,7 +93,7 @@ internal static partial class NetworkEmitter
         {
             w.Line($"/// <summary>Creates the network with its parameters initialized as by <see cref=\"InitializeParameters(int)\"/> with seed 0.</summary>");
             w.Line(GeneratedCodeAttribute);
-            w.Open($"public {name}()");
+            w.Open($"public {Identifier(name)}()");
             w.Close();
             w.Line();
         }

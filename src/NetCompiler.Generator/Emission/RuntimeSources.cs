@@ -10,7 +10,8 @@ namespace NetCompiler.Generator.Emission;
 /// </summary>
 internal static class RuntimeSources
 {
-    public const string SafetensorsHintName = "NetCompiler.Safetensors.g.cs";
+    /// <summary>With a '-', which no type name has, so that no network's file can take this name.</summary>
+    public const string SafetensorsHintName = "NetCompiler-Safetensors.g.cs";
 
     public static string Safetensors { get; } = Read("NetCompiler.Generator.Runtime.Safetensors.cs");
 

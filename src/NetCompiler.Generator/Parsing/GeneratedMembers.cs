@@ -45,6 +45,20 @@ internal static class GeneratedMembers
             conflicts.Add((type.Name, typeLocation));
         }
 
+        // Members inherited from a base class (another network, say) would be hidden or clash.
+        for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+        {
+            foreach (ISymbol member in baseType.GetMembers())
+            {
+                if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private
+                    && (ExclusiveNames.Contains(member.Name) || Methods.Any(m => m.Name == member.Name)))
+                {
+                    conflicts.Add(($"{member.Name}' (inherited from '{baseType.Name}", typeLocation));
+                    return conflicts;
+                }
+            }
+        }
+
         foreach (ISymbol member in type.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -159,9 +159,33 @@ internal static class NetworkParser
         return result;
     }
 
-    /// <summary>The fully qualified name, e.g. <c>MyApp.Outer.XorNet.g.cs</c>: unique, since generic types are refused.</summary>
-    private static string GetHintName(INamedTypeSymbol type) =>
-        type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", string.Empty) + ".g.cs";
+    /// <summary>
+    /// The file name, e.g. <c>MyApp.Outer.XorNet.g.cs</c>: the full name (unique, since generic types are refused),
+    /// unescaped. Roslyn compares hint names without regard to case, so a name that is not all lower case
+    /// also carries a short hash of its exact spelling (App.Net and App.NET must not collide).
+    /// </summary>
+    private static string GetHintName(INamedTypeSymbol type)
+    {
+        var parts = new List<string>();
+        for (ISymbol? symbol = type; symbol is not null && !(symbol is INamespaceSymbol { IsGlobalNamespace: true }); symbol = symbol.ContainingSymbol)
+        {
+            parts.Insert(0, symbol.Name);
+        }
+
+        string name = string.Join(".", parts);
+        if (name == name.ToLowerInvariant())
+        {
+            return name + ".g.cs";
+        }
+
+        uint hash = 2166136261;
+        foreach (char c in name)
+        {
+            hash = unchecked((hash ^ c) * 16777619);
+        }
+
+        return name + "." + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + ".g.cs";
+    }
 
     private static string? GetUnsupportedTypeReason(INamedTypeSymbol type)
     {
@@ -190,6 +214,11 @@ internal static class NetworkParser
             if (outer.IsGenericType)
             {
                 return $"nested in the generic type '{outer.Name}'";
+            }
+
+            if (outer.IsFileLocal)
+            {
+                return $"nested in the file-local type '{outer.Name}' (the generated members live in another file)";
             }
         }
 
