@@ -54,11 +54,18 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Where(static file => file is not null)
             .Select(static (file, _) => file!)
             .Collect();
+        // The file is read from the spec alone (no location), so moving the declaration does not re-read it;
+        // the location is joined afterwards, only to place a diagnostic.
         IncrementalValuesProvider<BakedResult> baked = parsed
             .Where(static result => result.Network is { IsBaked: true })
+            .Select(static (result, _) => result.Network!)
             .Combine(parameterFiles)
             .Select(static (pair, _) => Bake(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Baked);
+        IncrementalValueProvider<ImmutableArray<(string HintName, LocationInfo? Location)>> bakedLocations = parsed
+            .Where(static result => result.Network is { IsBaked: true })
+            .Select(static (result, _) => (result.Network!.HintName, result.BakedParametersLocation))
+            .Collect();
 
         // [Dense] on a class without [Network]: warn, since nothing would be generated.
         IncrementalValuesProvider<DiagnosticInfo> orphanLayers = context.SyntaxProvider
@@ -83,16 +90,22 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(networks, static (output, network) =>
             output.AddSource(network.HintName, NetworkEmitter.Emit(network)));
 
-        context.RegisterSourceOutput(baked, static (output, result) =>
+        context.RegisterSourceOutput(baked.Where(static result => result.Problem is null), static (output, result) =>
+            output.AddSource(result.Network.HintName, NetworkEmitter.Emit(result.Network)));
+
+        context.RegisterSourceOutput(baked.Where(static result => result.Problem is not null).Combine(bakedLocations), static (output, pair) =>
         {
-            if (result.Diagnostic is not null)
+            (BakedResult result, ImmutableArray<(string HintName, LocationInfo? Location)> locations) = pair;
+            LocationInfo? location = null;
+            foreach ((string hintName, LocationInfo? where) in locations)
             {
-                output.ReportDiagnostic(result.Diagnostic.ToDiagnostic());
+                location = hintName == result.Network.HintName ? where : location;
             }
-            else if (result.Network is not null)
-            {
-                output.AddSource(result.Network.HintName, NetworkEmitter.Emit(result.Network));
-            }
+
+            output.ReportDiagnostic(new DiagnosticInfo(
+                result.Problem!.Descriptor,
+                location,
+                ImmutableArray.Create(result.Network.TypeName, result.Network.BakedParameters!, result.Problem.Reason).ToEquatableArray()).ToDiagnostic());
         });
 
         // The parameter-file code the networks share, once per compilation that has a network.
@@ -109,29 +122,24 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         });
     }
 
-    /// <summary>Reads a baked network's parameter file into its spec, or explains why it cannot.</summary>
-    private static BakedResult Bake(ParseResult parsed, ImmutableArray<ParameterFile> files)
+    /// <summary>Reads a baked network's parameter file into its spec, or says why it cannot.</summary>
+    private static BakedResult Bake(NetworkSpec network, ImmutableArray<ParameterFile> files)
     {
-        NetworkSpec network = parsed.Network!;
-        string declared = network.BakedParameters!;
-        ParameterFile? file = ParameterFile.Find(files, declared, out string reason);
+        ParameterFile? file = ParameterFile.Find(files, network.BakedParameters!, out string reason);
         if (file is null)
         {
-            return new BakedResult(null, Problem(DiagnosticDescriptors.BakedParametersNotFound, reason));
+            return new BakedResult(network, new BakeProblem(DiagnosticDescriptors.BakedParametersNotFound, reason));
         }
 
         if (file.Error is not null)
         {
-            return new BakedResult(null, Problem(DiagnosticDescriptors.BakedParametersInvalid, file.Error));
+            return new BakedResult(network, new BakeProblem(DiagnosticDescriptors.BakedParametersInvalid, file.Error));
         }
 
         double[]? values = SafetensorsFile.TryRead(file.Bytes.ToArray(), network.Inputs, network.Layers, out string error);
         return values is null
-            ? new BakedResult(null, Problem(DiagnosticDescriptors.BakedParametersInvalid, error))
+            ? new BakedResult(network, new BakeProblem(DiagnosticDescriptors.BakedParametersInvalid, error))
             : new BakedResult(network with { BakedValues = values.ToEquatableArray() }, null);
-
-        DiagnosticInfo Problem(DiagnosticDescriptor descriptor, string why) =>
-            new(descriptor, parsed.BakedParametersLocation, ImmutableArray.Create(network.TypeName, declared, why).ToEquatableArray());
     }
 
     private static ParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
