@@ -16,7 +16,10 @@ namespace NetCompiler.Benchmarks;
 /// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --interleaved [rounds]</c> times
 /// looped and unrolled in alternating blocks in one process (a cross-check for a noisy machine);</item>
 /// <item><c>... -- --shapes [rounds]</c> does the same for the single layers of different aspect ratios and the
-/// Tanh/Sigmoid networks of <c>ShapeNetworks.cs</c>.</item>
+/// Tanh/Sigmoid networks of <c>ShapeNetworks.cs</c>;</item>
+/// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --filter '*Peer*'</c> runs
+/// <see cref="PeerBenchmarks"/>, NetCompiler against a naive and a TensorPrimitives MLP (about 8 minutes);</item>
+/// <item><c>... -- --peers-check</c> checks that those three peers compute the same outputs and training steps.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -36,6 +39,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "--shapes")
         {
             return Interleaved.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 101, shapes: true);
+        }
+
+        if (args.Length > 0 && args[0] == "--peers-check")
+        {
+            return Peers.PeerCheck.Run();
         }
 
         if (args.Length > 0 && args[0] == "--exercise")
