@@ -260,7 +260,8 @@ public class GeneratedCodeTests
             """)).Values.Single();
         string forward = MethodBody(text, "private void __Forward(");
         Assert.Contains("for (int j = 0; j < 32; j++)", forward);
-        Assert.Contains("for (int i = 0; i < 64; i++)", forward);
+        Assert.Contains("for (; i <= 64 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)", forward);
+        Assert.Contains("for (; i < 64; i++)", forward);
         Assert.Contains("looped: 2048 weights > 64", forward);
     }
 

@@ -70,9 +70,10 @@ internal static partial class NetworkEmitter
         w.Open($"for (int k = 0; k < {layer.Units}; k++)");
         w.Line($"global::System.ReadOnlySpan<{plan.T}> w = p.Slice({layer.WeightOffset} + {layer.Inputs} * k, {layer.Inputs});");
         w.Line($"{plan.T} delta = delta{l}[k];");
-        w.Open($"for (int j = 0; j < {layer.Inputs}; j++)");
-        w.Line($"delta{l - 1}[j] += w[j] * delta;");
-        w.Close();
+        WriteVectorLoop(w, plan, "j", layer.Inputs,
+            $"{plan.Vector} deltas = new {plan.Vector}(delta);",
+            $"({plan.Load($"delta{l - 1}", "j")} + {plan.Load("w", "j")} * deltas).CopyTo(delta{l - 1}.Slice(j));",
+            $"delta{l - 1}[j] += w[j] * delta;");
         w.Close();
         string? loopDerivative = ActivationFormulas.Derivative(plan, previous.Activation, $"o{l - 1}[j]");
         if (loopDerivative is not null)
@@ -81,6 +82,22 @@ internal static partial class NetworkEmitter
             w.Line($"delta{l - 1}[j] *= {loopDerivative};");
             w.Close();
         }
+    }
+
+    /// <summary>
+    /// An element-wise loop over <paramref name="count"/> values: Vector&lt;T&gt;.Count at a time, then the rest one
+    /// by one. Both do the same operations on each element, so the result does not depend on the vector width.
+    /// </summary>
+    private static void WriteVectorLoop(SourceWriter w, NetworkPlan plan, string index, int count, string setup, string vectorStatement, string scalarStatement)
+    {
+        w.Line(setup);
+        w.Line($"int {index} = 0;");
+        w.Open($"for (; {index} <= {count} - {plan.Vector}.Count; {index} += {plan.Vector}.Count)");
+        w.Line(vectorStatement);
+        w.Close();
+        w.Open($"for (; {index} < {count}; {index}++)");
+        w.Line(scalarStatement);
+        w.Close();
     }
 
     /// <summary>Layer l's gradient dE/dw_ji = delta_j * o_i and dE/db_j = delta_j, added into <c>gradient</c> or applied to <c>p</c>.</summary>
@@ -127,9 +144,10 @@ internal static partial class NetworkEmitter
         if (mode == BackwardMode.Gradient)
         {
             w.Line($"global::System.Span<{plan.T}> g = gradient.Slice({layer.WeightOffset} + {layer.Inputs} * j, {layer.Inputs});");
-            w.Open($"for (int i = 0; i < {layer.Inputs}; i++)");
-            w.Line($"g[i] += delta * {input}[i];");
-            w.Close();
+            WriteVectorLoop(w, plan, "i", layer.Inputs,
+                $"{plan.Vector} deltas = new {plan.Vector}(delta);",
+                $"({plan.Load("g", "i")} + deltas * {plan.Load(input, "i")}).CopyTo(g.Slice(i));",
+                $"g[i] += delta * {input}[i];");
             if (layer.Bias)
             {
                 w.Line($"gradient[{layer.BiasOffset} + j] += delta;");
@@ -138,9 +156,10 @@ internal static partial class NetworkEmitter
         else
         {
             w.Line($"global::System.Span<{plan.T}> w = p.Slice({layer.WeightOffset} + {layer.Inputs} * j, {layer.Inputs});");
-            w.Open($"for (int i = 0; i < {layer.Inputs}; i++)");
-            w.Line($"w[i] -= learningRate * (delta * {input}[i]);");
-            w.Close();
+            WriteVectorLoop(w, plan, "i", layer.Inputs,
+                $"{plan.Vector} deltas = new {plan.Vector}(delta), rates = new {plan.Vector}(learningRate);",
+                $"({plan.Load("w", "i")} - rates * (deltas * {plan.Load(input, "i")})).CopyTo(w.Slice(i));",
+                $"w[i] -= learningRate * (delta * {input}[i]);");
             if (layer.Bias)
             {
                 w.Line($"p[{layer.BiasOffset} + j] -= learningRate * delta;");

@@ -112,8 +112,14 @@ internal static partial class NetworkEmitter
 
         w.Open($"for (int j = 0; j < {layer.Units}; j++)");
         w.Line($"global::System.ReadOnlySpan<{plan.T}> w = p.Slice({layer.WeightOffset} + {layer.Inputs} * j, {layer.Inputs});");
-        w.Line($"{plan.T} net = {plan.Lit(0)};");
-        w.Open($"for (int i = 0; i < {layer.Inputs}; i++)");
+        w.Line($"// Vector<T>.Count products at a time, then the rest one by one.");
+        w.Line($"{plan.Vector} products = {plan.Vector}.Zero;");
+        w.Line("int i = 0;");
+        w.Open($"for (; i <= {layer.Inputs} - {plan.Vector}.Count; i += {plan.Vector}.Count)");
+        w.Line($"products += {plan.Load("w", "i")} * {plan.Load(input, "i")};");
+        w.Close();
+        w.Line($"{plan.T} net = global::System.Numerics.Vector.Dot(products, {plan.Vector}.One);");
+        w.Open($"for (; i < {layer.Inputs}; i++)");
         w.Line($"net += w[i] * {input}[i];");
         w.Close();
         if (layer.Bias)

@@ -120,6 +120,12 @@ internal sealed class NetworkPlan
 
     public string Lit(double value) => Literals.Format(value, Spec.Precision);
 
+    /// <summary><c>global::System.Numerics.Vector&lt;T&gt;</c>: the machine's SIMD width, chosen by the JIT.</summary>
+    public string Vector => $"global::System.Numerics.Vector<{T}>";
+
+    /// <summary>A vector of the elements of <paramref name="span"/> from <paramref name="index"/> on.</summary>
+    public string Load(string span, string index) => $"new {Vector}({span}.Slice({index}))";
+
     /// <summary>The i-th input to layer <paramref name="l"/>: o_i of the previous layer, or x_i.</summary>
     public string In(int l, int i) => l == 0
         ? (InputInLocals ? $"x{i}" : $"input[{i}]")

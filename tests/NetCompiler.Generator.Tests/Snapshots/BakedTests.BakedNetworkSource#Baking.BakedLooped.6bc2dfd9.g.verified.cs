@@ -113,8 +113,15 @@ namespace Baking
             for (int j = 0; j < 3; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 2 * j, 2);
-                float net = 0f;
-                for (int i = 0; i < 2; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 2; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -128,8 +135,15 @@ namespace Baking
             for (int j = 0; j < 2; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(9 + 3 * j, 3);
-                float net = 0f;
-                for (int i = 0; i < 3; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 3; i++)
                 {
                     net += w[i] * o0[i];
                 }

@@ -156,8 +156,15 @@ namespace Looped
             for (int j = 0; j < 5; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 4 * j, 4);
-                float net = 0f;
-                for (int i = 0; i < 4; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 4; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -171,8 +178,15 @@ namespace Looped
             for (int j = 0; j < 3; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * j, 5);
-                float net = 0f;
-                for (int i = 0; i < 5; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 5; i++)
                 {
                     net += w[i] * o0[i];
                 }
@@ -274,8 +288,15 @@ namespace Looped
             for (int j = 0; j < 5; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 4 * j, 4);
-                float net = 0f;
-                for (int i = 0; i < 4; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 4; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -289,8 +310,15 @@ namespace Looped
             for (int j = 0; j < 3; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * j, 5);
-                float net = 0f;
-                for (int i = 0; i < 5; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 5; i++)
                 {
                     net += w[i] * o0[i];
                 }
@@ -342,7 +370,13 @@ namespace Looped
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * k, 5);
                 float delta = delta1[k];
-                for (int j = 0; j < 5; j++)
+                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    (new global::System.Numerics.Vector<float>(delta0.Slice(j)) + new global::System.Numerics.Vector<float>(w.Slice(j)) * deltas).CopyTo(delta0.Slice(j));
+                }
+                for (; j < 5; j++)
                 {
                     delta0[j] += w[j] * delta;
                 }
@@ -357,7 +391,13 @@ namespace Looped
             {
                 float delta = delta1[j];
                 global::System.Span<float> w = p.Slice(25 + 5 * j, 5);
-                for (int i = 0; i < 5; i++)
+                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta), rates = new global::System.Numerics.Vector<float>(learningRate);
+                int i = 0;
+                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    (new global::System.Numerics.Vector<float>(w.Slice(i)) - rates * (deltas * new global::System.Numerics.Vector<float>(o0.Slice(i)))).CopyTo(w.Slice(i));
+                }
+                for (; i < 5; i++)
                 {
                     w[i] -= learningRate * (delta * o0[i]);
                 }
@@ -369,7 +409,13 @@ namespace Looped
             {
                 float delta = delta0[j];
                 global::System.Span<float> w = p.Slice(0 + 4 * j, 4);
-                for (int i = 0; i < 4; i++)
+                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta), rates = new global::System.Numerics.Vector<float>(learningRate);
+                int i = 0;
+                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    (new global::System.Numerics.Vector<float>(w.Slice(i)) - rates * (deltas * new global::System.Numerics.Vector<float>(input.Slice(i)))).CopyTo(w.Slice(i));
+                }
+                for (; i < 4; i++)
                 {
                     w[i] -= learningRate * (delta * input[i]);
                 }
@@ -483,8 +529,15 @@ namespace Looped
             for (int j = 0; j < 5; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 4 * j, 4);
-                float net = 0f;
-                for (int i = 0; i < 4; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 4; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -498,8 +551,15 @@ namespace Looped
             for (int j = 0; j < 3; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * j, 5);
-                float net = 0f;
-                for (int i = 0; i < 5; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 5; i++)
                 {
                     net += w[i] * o0[i];
                 }
@@ -545,8 +605,15 @@ namespace Looped
             for (int j = 0; j < 5; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 4 * j, 4);
-                float net = 0f;
-                for (int i = 0; i < 4; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 4; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -560,8 +627,15 @@ namespace Looped
             for (int j = 0; j < 3; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * j, 5);
-                float net = 0f;
-                for (int i = 0; i < 5; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 5; i++)
                 {
                     net += w[i] * o0[i];
                 }
@@ -613,7 +687,13 @@ namespace Looped
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * k, 5);
                 float delta = delta1[k];
-                for (int j = 0; j < 5; j++)
+                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    (new global::System.Numerics.Vector<float>(delta0.Slice(j)) + new global::System.Numerics.Vector<float>(w.Slice(j)) * deltas).CopyTo(delta0.Slice(j));
+                }
+                for (; j < 5; j++)
                 {
                     delta0[j] += w[j] * delta;
                 }
@@ -628,7 +708,13 @@ namespace Looped
             {
                 float delta = delta1[j];
                 global::System.Span<float> g = gradient.Slice(25 + 5 * j, 5);
-                for (int i = 0; i < 5; i++)
+                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
+                int i = 0;
+                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    (new global::System.Numerics.Vector<float>(g.Slice(i)) + deltas * new global::System.Numerics.Vector<float>(o0.Slice(i))).CopyTo(g.Slice(i));
+                }
+                for (; i < 5; i++)
                 {
                     g[i] += delta * o0[i];
                 }
@@ -640,7 +726,13 @@ namespace Looped
             {
                 float delta = delta0[j];
                 global::System.Span<float> g = gradient.Slice(0 + 4 * j, 4);
-                for (int i = 0; i < 4; i++)
+                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
+                int i = 0;
+                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    (new global::System.Numerics.Vector<float>(g.Slice(i)) + deltas * new global::System.Numerics.Vector<float>(input.Slice(i))).CopyTo(g.Slice(i));
+                }
+                for (; i < 4; i++)
                 {
                     g[i] += delta * input[i];
                 }

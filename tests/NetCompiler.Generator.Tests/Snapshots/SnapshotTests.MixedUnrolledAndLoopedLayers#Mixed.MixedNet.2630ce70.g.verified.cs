@@ -155,8 +155,15 @@ namespace Mixed
             for (int j = 0; j < 5; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 3 * j, 3);
-                float net = 0f;
-                for (int i = 0; i < 3; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 3; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -258,8 +265,15 @@ namespace Mixed
             for (int j = 0; j < 5; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 3 * j, 3);
-                float net = 0f;
-                for (int i = 0; i < 3; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 3; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -343,7 +357,13 @@ namespace Mixed
             {
                 float delta = delta0[j];
                 global::System.Span<float> w = p.Slice(0 + 3 * j, 3);
-                for (int i = 0; i < 3; i++)
+                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta), rates = new global::System.Numerics.Vector<float>(learningRate);
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    (new global::System.Numerics.Vector<float>(w.Slice(i)) - rates * (deltas * new global::System.Numerics.Vector<float>(input.Slice(i)))).CopyTo(w.Slice(i));
+                }
+                for (; i < 3; i++)
                 {
                     w[i] -= learningRate * (delta * input[i]);
                 }
@@ -455,8 +475,15 @@ namespace Mixed
             for (int j = 0; j < 5; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 3 * j, 3);
-                float net = 0f;
-                for (int i = 0; i < 3; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 3; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -507,8 +534,15 @@ namespace Mixed
             for (int j = 0; j < 5; j++)
             {
                 global::System.ReadOnlySpan<float> w = p.Slice(0 + 3 * j, 3);
-                float net = 0f;
-                for (int i = 0; i < 3; i++)
+                // Vector<T>.Count products at a time, then the rest one by one.
+                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                }
+                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
+                for (; i < 3; i++)
                 {
                     net += w[i] * input[i];
                 }
@@ -592,7 +626,13 @@ namespace Mixed
             {
                 float delta = delta0[j];
                 global::System.Span<float> g = gradient.Slice(0 + 3 * j, 3);
-                for (int i = 0; i < 3; i++)
+                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
+                int i = 0;
+                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    (new global::System.Numerics.Vector<float>(g.Slice(i)) + deltas * new global::System.Numerics.Vector<float>(input.Slice(i))).CopyTo(g.Slice(i));
+                }
+                for (; i < 3; i++)
                 {
                     g[i] += delta * input[i];
                 }
