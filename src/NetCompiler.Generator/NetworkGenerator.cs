@@ -120,6 +120,19 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 output.AddSource(RuntimeSources.SafetensorsHintName, RuntimeSources.Safetensors);
             }
         });
+
+        // The vector kernels every network's code calls (trainable or baked), once per compilation.
+        IncrementalValueProvider<bool> anyCode = anyNetwork
+            .Combine(baked.Where(static result => result.Problem is null).Collect())
+            .Select(static (pair, _) => pair.Left || !pair.Right.IsEmpty)
+            .WithTrackingName(TrackingNames.AnyCode);
+        context.RegisterSourceOutput(anyCode, static (output, any) =>
+        {
+            if (any)
+            {
+                output.AddSource(RuntimeSources.VectorMathHintName, RuntimeSources.VectorMath);
+            }
+        });
     }
 
     /// <summary>Reads a baked network's parameter file into its spec, or says why it cannot.</summary>

@@ -8,5 +8,6 @@ internal static class TrackingNames
     public const string Networks = nameof(Networks);
     public const string OrphanLayers = nameof(OrphanLayers);
     public const string AnyNetwork = nameof(AnyNetwork);
+    public const string AnyCode = nameof(AnyCode);
     public const string Baked = nameof(Baked);
 }

@@ -19,7 +19,9 @@ namespace NetCompiler.Benchmarks;
 /// Tanh/Sigmoid networks of <c>ShapeNetworks.cs</c>;</item>
 /// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --filter '*Peer*'</c> runs
 /// <see cref="PeerBenchmarks"/>, NetCompiler against a naive and a TensorPrimitives MLP (about 8 minutes);</item>
-/// <item><c>... -- --peers-check</c> checks that those three peers compute the same outputs and training steps.</item>
+/// <item><c>... -- --peers-check</c> checks that those three peers compute the same outputs and training steps;</item>
+/// <item><c>... -- --peers-exercise</c> calls every public method of the five peer networks a few times (for the JIT
+/// summary that NetCompiler.Generator.Tests' JitTests read).</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -44,6 +46,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "--peers-check")
         {
             return Peers.PeerCheck.Run();
+        }
+
+        if (args.Length > 0 && args[0] == "--peers-exercise")
+        {
+            return Peers.PeerExercise.Run();
         }
 
         if (args.Length > 0 && args[0] == "--exercise")

@@ -75,7 +75,6 @@ namespace NetCompiler.Tests
             ReferenceNetwork r = NetworkCatalog.Reference(network);
             int size = r.Precision == Precision.Single ? 4 : 8;
             Assert.Equal(r.ParameterCount * size, NetworkCatalog.Constant(type, "ParameterBytes"));
-            Assert.Equal(r.ParameterCount * size, NetworkCatalog.Constant(type, "BatchGradientBytes"));
 
             // Which layers are unrolled: weights <= UnrollLimit when it is given; by default (README, "Unrolled
             // or looped") at most 64 weights, at most 12 inputs unless the layer has one unit, and at most 256
@@ -90,6 +89,16 @@ namespace NetCompiler.Tests
                     : layer.WeightCount <= 64 && (layer.Inputs <= 12 || layer.Units == 1) && unrolledWeights + layer.WeightCount <= 256;
                 unrolledWeights += unrolledLayers[l] ? layer.WeightCount : 0;
             }
+
+            // The batch buffer: the summed gradient, then for 4 rows at a time what each row keeps for the looped
+            // layers' grouped gradient (their deltas, and the values of the layer before as their inputs).
+            int kept = 0;
+            for (int l = 0; l < r.Layers.Count; l++)
+            {
+                kept += unrolledLayers[l] ? 0 : r.Layers[l].Units + (l > 0 ? r.Layers[l].Inputs : 0);
+            }
+
+            Assert.Equal((r.ParameterCount + (4 * kept)) * size, NetworkCatalog.Constant(type, "BatchGradientBytes"));
 
             int forward = 0, training = 0;
             for (int l = 0; l < r.Layers.Count; l++)

@@ -23,6 +23,20 @@ internal static class ActivationFormulas
         _ => null,
     };
 
+    /// <summary>f'(net) as a Vector&lt;T&gt; expression over the vector <paramref name="o"/> = f(net), computing what <see cref="Derivative"/> computes in each lane; <c>null</c> when f' = 1.</summary>
+    public static string? VectorDerivative(NetworkPlan plan, Activation activation, string o)
+    {
+        string v = plan.Vector;
+        return activation switch
+        {
+            Activation.Sigmoid => $"({o} * ({v}.One - {o}))",
+            Activation.Tanh => $"({v}.One - {o} * {o})",
+            Activation.ReLU => $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan({o}, {v}.Zero), {v}.One, {v}.Zero)",
+            Activation.LeakyReLU => $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan({o}, {v}.Zero), {v}.One, new {v}({plan.Lit(0.01)}))",
+            _ => null,
+        };
+    }
+
     /// <summary>The formula of f for comments.</summary>
     public static string Describe(Activation activation) => activation switch
     {

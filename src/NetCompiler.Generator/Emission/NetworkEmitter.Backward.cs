@@ -10,6 +10,9 @@ internal static partial class NetworkEmitter
     {
         Gradient,
         Train,
+
+        /// <summary>As <see cref="Gradient"/> for unrolled layers; looped layers leave their deltas and inputs in <c>keep</c> for <c>__GroupGradient</c>.</summary>
+        Deferred,
     }
 
     /// <summary>
@@ -65,22 +68,78 @@ internal static partial class NetworkEmitter
             return;
         }
 
-        // Looped: walk W row by row (contiguous), accumulating w_kj * delta_k into every delta_j.
+        w.Line($"// Looped: W is walked row by row (contiguous memory), {RowBlock} rows k at a time, each adding w_kj * delta_k into every delta_j.");
         w.Line($"delta{l - 1}.Clear();");
-        w.Open($"for (int k = 0; k < {layer.Units}; k++)");
-        w.Line($"global::System.ReadOnlySpan<{plan.T}> w = p.Slice({layer.WeightOffset} + {layer.Inputs} * k, {layer.Inputs});");
-        w.Line($"{plan.T} delta = delta{l}[k];");
-        WriteVectorLoop(w, plan, "j", layer.Inputs,
-            $"{plan.Vector} deltas = new {plan.Vector}(delta);",
-            $"({plan.Load($"delta{l - 1}", "j")} + {plan.Load("w", "j")} * deltas).CopyTo(delta{l - 1}.Slice(j));",
-            $"delta{l - 1}[j] += w[j] * delta;");
-        w.Close();
-        string? loopDerivative = ActivationFormulas.Derivative(plan, previous.Activation, $"o{l - 1}[j]");
-        if (loopDerivative is not null)
+        w.Open();
+        w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.WeightOffset});");
+        w.Line($"ref {plan.T} sums = ref {plan.Reference($"delta{l - 1}")};");
+        WriteRowBlocks(w, layer.Units, "k", (rows, k) =>
         {
-            w.Open($"for (int j = 0; j < {layer.Inputs}; j++)");
-            w.Line($"delta{l - 1}[j] *= {loopDerivative};");
+            WriteRowRefs(w, plan, layer.Inputs, rows, k);
+            w.Line($"{plan.T} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"d{r} = delta{l}[{Plus(k, r)}]"))};");
+            w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"v{r} = new {plan.Vector}(d{r})"))};");
+            string vectorSum = string.Join(" + ", Enumerable.Range(0, rows).Select(r => $"{NetworkPlan.VectorMath}.Load(ref w{r}, j) * v{r}"));
+            string scalarSum = string.Join(" + ", Enumerable.Range(0, rows).Select(r => $"{NetworkPlan.Unsafe}.Add(ref w{r}, j) * d{r}"));
+            WriteVectorLoop(w, plan, "j", layer.Inputs,
+                new[] { $"{NetworkPlan.VectorMath}.Store(ref sums, j, {NetworkPlan.VectorMath}.Load(ref sums, j) + {vectorSum});" },
+                new[] { $"{NetworkPlan.Unsafe}.Add(ref sums, j) += {scalarSum};" });
+        });
+        w.Close();
+        string? vectorDerivative = ActivationFormulas.VectorDerivative(plan, previous.Activation, "o");
+        if (vectorDerivative is not null)
+        {
+            w.Line($"// times f'(net_j), Vector<T>.Count values at a time.");
+            w.Open();
+            w.Line($"ref {plan.T} deltas = ref {plan.Reference($"delta{l - 1}")};");
+            w.Line($"ref {plan.T} outputs = ref {plan.Reference($"o{l - 1}")};");
+            WriteVectorLoop(w, plan, "j", layer.Inputs,
+                new[]
+                {
+                    $"{plan.Vector} o = {NetworkPlan.VectorMath}.Load(ref outputs, j);",
+                    $"{NetworkPlan.VectorMath}.Store(ref deltas, j, {NetworkPlan.VectorMath}.Load(ref deltas, j) * {vectorDerivative});",
+                },
+                new[]
+                {
+                    $"{plan.T} oj = {NetworkPlan.Unsafe}.Add(ref outputs, j);",
+                    $"{NetworkPlan.Unsafe}.Add(ref deltas, j) *= {ActivationFormulas.Derivative(plan, previous.Activation, "oj")};",
+                });
             w.Close();
+        }
+    }
+
+    /// <summary>"k" for r = 0, else "k + r".</summary>
+    private static string Plus(string index, int r) => r == 0 ? index : $"{index} + {r}";
+
+    /// <summary>
+    /// A loop over <paramref name="units"/> rows in blocks of <see cref="RowBlock"/>, then one block of the rows left
+    /// over; <paramref name="body"/> writes a block of the given row count starting at the row index it is given.
+    /// </summary>
+    private static void WriteRowBlocks(SourceWriter w, int units, string index, System.Action<int, string> body)
+    {
+        int full = units / RowBlock * RowBlock;
+        if (full > 0)
+        {
+            w.Open($"for (int {index} = 0; {index} < {full}; {index} += {RowBlock})");
+            body(RowBlock, index);
+            w.Close();
+        }
+
+        if (full < units)
+        {
+            w.Open();
+            w.Line($"const int {index} = {full};");
+            body(units - full, index);
+            w.Close();
+        }
+    }
+
+    /// <summary><c>ref T w0</c> .. <c>w{rows-1}</c>: the starts of rows k .. k + rows - 1 of the weight matrix at <c>w</c>.</summary>
+    private static void WriteRowRefs(SourceWriter w, NetworkPlan plan, int inputs, int rows, string k)
+    {
+        w.Line($"ref {plan.T} w0 = ref {NetworkPlan.Unsafe}.Add(ref w, {inputs} * {k});");
+        for (int r = 1; r < rows; r++)
+        {
+            w.Line($"ref {plan.T} w{r} = ref {NetworkPlan.Unsafe}.Add(ref w{r - 1}, {inputs});");
         }
     }
 
@@ -88,16 +147,26 @@ internal static partial class NetworkEmitter
     /// An element-wise loop over <paramref name="count"/> values: Vector&lt;T&gt;.Count at a time, then the rest one
     /// by one. Both do the same operations on each element, so the result does not depend on the vector width.
     /// </summary>
-    private static void WriteVectorLoop(SourceWriter w, NetworkPlan plan, string index, int count, string setup, string vectorStatement, string scalarStatement)
+    private static void WriteVectorLoop(SourceWriter w, NetworkPlan plan, string index, int count, IEnumerable<string> vectorStatements, IEnumerable<string> scalarStatements)
     {
-        w.Line(setup);
         w.Line($"int {index} = 0;");
         w.Open($"for (; {index} <= {count} - {plan.Vector}.Count; {index} += {plan.Vector}.Count)");
-        w.Line(vectorStatement);
+        foreach (string statement in vectorStatements)
+        {
+            w.Line(statement);
+        }
+
         w.Close();
-        w.Open($"for (; {index} < {count}; {index}++)");
-        w.Line(scalarStatement);
-        w.Close();
+        if (count % NetworkPlan.WidestVector != 0)
+        {
+            w.Open($"for (; {index} < {count}; {index}++)");
+            foreach (string statement in scalarStatements)
+            {
+                w.Line(statement);
+            }
+
+            w.Close();
+        }
     }
 
     /// <summary>Layer l's gradient dE/dw_ji = delta_j * o_i and dE/db_j = delta_j, added into <c>gradient</c> or applied to <c>p</c>.</summary>
@@ -105,6 +174,17 @@ internal static partial class NetworkEmitter
     {
         int l = layer.Index;
         w.Line();
+        if (mode == BackwardMode.Deferred && !layer.Unrolled)
+        {
+            w.Line($"// Layer {l} gradient: left to __GroupGradient, which adds it for {NetworkPlan.BatchGroup} samples at once from the deltas and inputs kept in keep.");
+            return;
+        }
+
+        if (mode == BackwardMode.Deferred)
+        {
+            mode = BackwardMode.Gradient;
+        }
+
         if (mode == BackwardMode.Gradient)
         {
             w.Line($"// Layer {l} gradient, added into gradient: dE/dw_ji = delta_j * o_i{(layer.Bias ? ", dE/db_j = delta_j" : string.Empty)}.");
@@ -138,34 +218,114 @@ internal static partial class NetworkEmitter
             return;
         }
 
-        string input = plan.InSpan(l);
-        w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-        w.Line($"{plan.T} delta = delta{l}[j];");
-        if (mode == BackwardMode.Gradient)
+        // Looped: RowBlock rows j at a time, so that each Vector<T> of inputs o_i is loaded once for all of them.
+        string target = mode == BackwardMode.Gradient ? "gradient" : "p";
+        w.Open();
+        w.Line($"ref {plan.T} x = ref {plan.Reference(plan.InSpan(l))};");
+        w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref {plan.Reference(target)}, {layer.WeightOffset});");
+        if (mode == BackwardMode.Train)
         {
-            w.Line($"global::System.Span<{plan.T}> g = gradient.Slice({layer.WeightOffset} + {layer.Inputs} * j, {layer.Inputs});");
-            WriteVectorLoop(w, plan, "i", layer.Inputs,
-                $"{plan.Vector} deltas = new {plan.Vector}(delta);",
-                $"({plan.Load("g", "i")} + deltas * {plan.Load(input, "i")}).CopyTo(g.Slice(i));",
-                $"g[i] += delta * {input}[i];");
-            if (layer.Bias)
-            {
-                w.Line($"gradient[{layer.BiasOffset} + j] += delta;");
-            }
+            w.Line($"{plan.Vector} rates = new {plan.Vector}(learningRate);");
         }
-        else
+
+        WriteRowBlocks(w, layer.Units, "j", (rows, k) =>
         {
-            w.Line($"global::System.Span<{plan.T}> w = p.Slice({layer.WeightOffset} + {layer.Inputs} * j, {layer.Inputs});");
-            WriteVectorLoop(w, plan, "i", layer.Inputs,
-                $"{plan.Vector} deltas = new {plan.Vector}(delta), rates = new {plan.Vector}(learningRate);",
-                $"({plan.Load("w", "i")} - rates * (deltas * {plan.Load(input, "i")})).CopyTo(w.Slice(i));",
-                $"w[i] -= learningRate * (delta * {input}[i]);");
+            WriteRowRefs(w, plan, layer.Inputs, rows, k);
+            w.Line($"{plan.T} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"d{r} = delta{l}[{Plus(k, r)}]"))};");
+            w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"v{r} = new {plan.Vector}(d{r})"))};");
+            var vector = new List<string> { $"{plan.Vector} xi = {NetworkPlan.VectorMath}.Load(ref x, i);" };
+            var scalar = new List<string> { $"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);" };
+            for (int r = 0; r < rows; r++)
+            {
+                string load = $"{NetworkPlan.VectorMath}.Load(ref w{r}, i)";
+                vector.Add(mode == BackwardMode.Gradient
+                    ? $"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {load} + v{r} * xi);"
+                    : $"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {load} - rates * (v{r} * xi));");
+                scalar.Add(mode == BackwardMode.Gradient
+                    ? $"{NetworkPlan.Unsafe}.Add(ref w{r}, i) += d{r} * xi;"
+                    : $"{NetworkPlan.Unsafe}.Add(ref w{r}, i) -= learningRate * (d{r} * xi);");
+            }
+
+            WriteVectorLoop(w, plan, "i", layer.Inputs, vector, scalar);
             if (layer.Bias)
             {
-                w.Line($"p[{layer.BiasOffset} + j] -= learningRate * delta;");
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line(mode == BackwardMode.Gradient
+                        ? $"gradient[{layer.BiasOffset} + {Plus(k, r)}] += d{r};"
+                        : $"p[{layer.BiasOffset} + {Plus(k, r)}] -= learningRate * d{r};");
+                }
             }
+        });
+        w.Close();
+    }
+
+    /// <summary>
+    /// <c>__GroupGradient</c>: the looped layers' gradients of <see cref="NetworkPlan.BatchGroup"/> samples at once,
+    /// dE/dw_ji = sum_s delta_j^(s) * o_i^(s), so that each gradient row is loaded and stored once per group rather than once per sample.
+    /// </summary>
+    private static void WriteGroupGradient(SourceWriter w, NetworkPlan plan)
+    {
+        string t = plan.T;
+        int group = NetworkPlan.BatchGroup;
+        string vm = NetworkPlan.VectorMath;
+        w.Line($"/// <summary>Adds the gradient of the looped layers for {group} samples whose backpropagation left their deltas and inputs in <paramref name=\"keep\"/> ({group} slices of {plan.KeepLength} values); <paramref name=\"inputs\"/> holds the {group} samples.</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Open($"private static void __GroupGradient(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> keep, global::System.Span<{t}> gradient)");
+        w.Line($"ref {t} gRef = ref {plan.Reference("gradient")};");
+        w.Line($"ref {t} keepRef = ref {plan.Reference("keep")};");
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            if (layer.Unrolled)
+            {
+                continue;
+            }
+
+            int l = layer.Index;
+            string samples = string.Join(" + ", Enumerable.Range(0, group).Select(s => $"delta_j^({s}) * o_i^({s})"));
+            w.Line();
+            w.Line($"// Layer {l}: dE/dw_ji += {samples}{(layer.Bias ? ", dE/db_j += the sum of the deltas" : string.Empty)}.");
+            w.Open();
+            if (l == 0)
+            {
+                w.Line($"ref {t} x0 = ref {plan.Reference("inputs")};");
+            }
+            else
+            {
+                w.Line($"ref {t} x0 = ref {NetworkPlan.Unsafe}.Add(ref keepRef, {plan.KeptInputOffset(l)});");
+            }
+
+            int stride = l == 0 ? plan.InputCount : plan.KeepLength;
+            for (int s = 1; s < group; s++)
+            {
+                w.Line($"ref {t} x{s} = ref {NetworkPlan.Unsafe}.Add(ref x{s - 1}, {stride});");
+            }
+
+            w.Line($"ref {t} d0 = ref {NetworkPlan.Unsafe}.Add(ref keepRef, {plan.KeptDeltaOffset(l)});");
+            for (int s = 1; s < group; s++)
+            {
+                w.Line($"ref {t} d{s} = ref {NetworkPlan.Unsafe}.Add(ref d{s - 1}, {plan.KeepLength});");
+            }
+
+            w.Open($"for (int j = 0; j < {layer.Units}; j++)");
+            w.Line($"{t} {string.Join(", ", Enumerable.Range(0, group).Select(s => $"a{s} = {NetworkPlan.Unsafe}.Add(ref d{s}, j)"))};");
+            w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, group).Select(s => $"v{s} = new {plan.Vector}(a{s})"))};");
+            w.Line($"ref {t} g = ref {NetworkPlan.Unsafe}.Add(ref gRef, {layer.WeightOffset} + {layer.Inputs} * j);");
+            string vectorSum = string.Join(" + ", Enumerable.Range(0, group).Select(s => $"v{s} * {vm}.Load(ref x{s}, i)"));
+            string scalarSum = string.Join(" + ", Enumerable.Range(0, group).Select(s => $"a{s} * {NetworkPlan.Unsafe}.Add(ref x{s}, i)"));
+            WriteVectorLoop(w, plan, "i", layer.Inputs,
+                new[] { $"{vm}.Store(ref g, i, {vm}.Load(ref g, i) + ({vectorSum}));" },
+                new[] { $"{NetworkPlan.Unsafe}.Add(ref g, i) += {scalarSum};" });
+            if (layer.Bias)
+            {
+                w.Line($"{NetworkPlan.Unsafe}.Add(ref gRef, {layer.BiasOffset} + j) += {string.Join(" + ", Enumerable.Range(0, group).Select(s => $"a{s}"))};");
+            }
+
+            w.Close();
+            w.Close();
         }
 
         w.Close();
+        w.Line();
     }
 }

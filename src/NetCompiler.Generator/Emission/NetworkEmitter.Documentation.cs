@@ -77,7 +77,7 @@ internal static partial class NetworkEmitter
         {
             w.Line($"/// loss: {plan.Spec.Loss}, {LossFormula(plan)}");
             w.Line($"/// stack (stackalloc): Forward/ComputeLoss {Literals.Int(plan.ScratchBytes(backward: false))} bytes, Gradient/Train/TrainBatch {Literals.Int(plan.ScratchBytes(backward: true))} bytes;");
-            w.Line($"/// heap: the parameters, plus {Literals.Int((long)plan.ParameterCount * plan.ScalarBytes)} bytes allocated once by the first TrainBatch");
+            w.Line($"/// heap: the parameters, plus {Literals.Int(plan.BatchBufferLength * plan.ScalarBytes)} bytes allocated once by the first TrainBatch");
         }
         w.Line("/// </code>");
         w.Line("/// </remarks>");

@@ -9,11 +9,18 @@ internal static partial class NetworkEmitter
     private const int TermsPerStatement = 16;
 
     /// <summary>Declares the stack-allocated spans for layers whose values do not live in locals.</summary>
-    private static void WriteScratch(SourceWriter w, NetworkPlan plan, bool backward)
+    private static void WriteScratch(SourceWriter w, NetworkPlan plan, bool backward, bool keep = false)
     {
         foreach ((string name, int length) in plan.ScratchSpans(backward))
         {
-            w.Line($"global::System.Span<{plan.T}> {name} = stackalloc {plan.T}[{length}];");
+            w.Line(keep && plan.KeptSpans.TryGetValue(name, out int offset)
+                ? $"global::System.Span<{plan.T}> {name} = keep.Slice({offset}, {length});"
+                : $"global::System.Span<{plan.T}> {name} = stackalloc {plan.T}[{length}];");
+        }
+
+        if (!plan.AllUnrolled)
+        {
+            w.Line($"ref {plan.T} pRef = ref {plan.Reference("p")};");
         }
     }
 
@@ -93,48 +100,57 @@ internal static partial class NetworkEmitter
             return;
         }
 
+        if (!layer.InLocals && layer.Activation is Activation.Sigmoid or Activation.Tanh)
+        {
+            // The values live in a span anyway: store net_j there and transform the span with the vector kernels.
+            for (int j = 0; j < layer.Units; j++)
+            {
+                w.Line($"{plan.Out(l, j)} = net{l}_{j};");
+            }
+
+            WriteSpanActivation(w, plan, layer, $"o{l}", $"o{l}");
+            return;
+        }
+
         for (int j = 0; j < layer.Units; j++)
         {
             w.Line($"{Declare(plan, layer, plan.Out(l, j))} = {ActivationFormulas.Apply(plan, layer.Activation, $"net{l}_{j}")};");
         }
     }
 
+    /// <summary>Rows of W that a looped pass handles together: each vector of inputs is loaded once for all of them.</summary>
+    internal const int RowBlock = 4;
+
     private static void WriteLoopedLayer(SourceWriter w, NetworkPlan plan, LayerPlan layer)
     {
         int l = layer.Index;
-        string input = plan.InSpan(l);
         bool softmax = layer.Activation == Activation.Softmax;
+        bool keepNet = plan.KeepsNetSpan(l);
+
+        // Where net_j goes: straight into o_j for Identity and the ReLUs (applied on the way), into o_j and then
+        // transformed in place for Sigmoid and Tanh, into net_j for softmax or when the loss needs it.
+        string target = keepNet ? $"net{l}" : $"o{l}";
         w.Line(layer.Bias ? "// net_j = sum_i w_ji * o_i + b_j" : "// net_j = sum_i w_ji * o_i");
-        if (!softmax)
+        w.Line($"// {RowBlock} rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into {RowBlock} running sums,");
+        w.Line("// which are then added across their lanes; inputs beyond the last whole vector are added one by one.");
+        w.Open();
+        w.Line($"ref {plan.T} x = ref {plan.Reference(plan.InSpan(l))};");
+        w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.WeightOffset});");
+        w.Line($"ref {plan.T} dst = ref {plan.Reference(target)};");
+        int full = layer.Units / RowBlock * RowBlock;
+        if (full > 0)
         {
-            w.Line($"// {ActivationFormulas.Describe(layer.Activation)}");
+            w.Open($"for (int j = 0; j < {full}; j += {RowBlock})");
+            WriteDotRows(w, plan, layer, RowBlock, "j");
+            w.Close();
         }
 
-        w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-        w.Line($"global::System.ReadOnlySpan<{plan.T}> w = p.Slice({layer.WeightOffset} + {layer.Inputs} * j, {layer.Inputs});");
-        w.Line($"// Vector<T>.Count products at a time, then the rest one by one.");
-        w.Line($"{plan.Vector} products = {plan.Vector}.Zero;");
-        w.Line("int i = 0;");
-        w.Open($"for (; i <= {layer.Inputs} - {plan.Vector}.Count; i += {plan.Vector}.Count)");
-        w.Line($"products += {plan.Load("w", "i")} * {plan.Load(input, "i")};");
-        w.Close();
-        w.Line($"{plan.T} net = global::System.Numerics.Vector.Dot(products, {plan.Vector}.One);");
-        w.Open($"for (; i < {layer.Inputs}; i++)");
-        w.Line($"net += w[i] * {input}[i];");
-        w.Close();
-        if (layer.Bias)
+        if (full < layer.Units)
         {
-            w.Line($"net += p[{layer.BiasOffset} + j];");
-        }
-
-        if (plan.KeepsNetSpan(l))
-        {
-            w.Line($"net{l}[j] = net;");
-        }
-
-        if (!softmax)
-        {
-            w.Line($"o{l}[j] = {ActivationFormulas.Apply(plan, layer.Activation, "net")};");
+            w.Open();
+            w.Line($"const int j = {full};");
+            WriteDotRows(w, plan, layer, layer.Units - full, "j");
+            w.Close();
         }
 
         w.Close();
@@ -146,14 +162,84 @@ internal static partial class NetworkEmitter
             w.Open($"for (int j = 1; j < {layer.Units}; j++)");
             w.Line($"max{l} = {plan.Math}.Max(max{l}, net{l}[j]);");
             w.Close();
-            w.Line($"{plan.T} sum{l} = {plan.Lit(0)};");
-            w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-            w.Line($"o{l}[j] = {plan.Math}.Exp(net{l}[j] - max{l});");
-            w.Line($"sum{l} += o{l}[j];");
-            w.Close();
+            w.Line($"{plan.T} sum{l} = {NetworkPlan.VectorMath}.ExpSum(net{l}, max{l}, o{l});");
             w.Open($"for (int j = 0; j < {layer.Units}; j++)");
             w.Line($"o{l}[j] = o{l}[j] / sum{l};");
             w.Close();
+            return;
+        }
+
+        w.Line($"// {ActivationFormulas.Describe(layer.Activation)}");
+        WriteSpanActivation(w, plan, layer, target, $"o{l}");
+    }
+
+    /// <summary>
+    /// o = f(net) over a whole span: Sigmoid and Tanh through the vector kernels, the others element by element
+    /// (nothing to do for Identity when <paramref name="net"/> is <paramref name="o"/>).
+    /// </summary>
+    private static void WriteSpanActivation(SourceWriter w, NetworkPlan plan, LayerPlan layer, string net, string o)
+    {
+        switch (layer.Activation)
+        {
+            case Activation.Sigmoid:
+                w.Line($"{NetworkPlan.VectorMath}.Sigmoid({net}, {o});");
+                return;
+            case Activation.Tanh:
+                w.Line($"{NetworkPlan.VectorMath}.Tanh({net}, {o});");
+                return;
+            case Activation.Identity when net == o:
+                return;
+            default:
+                w.Open($"for (int j = 0; j < {layer.Units}; j++)");
+                w.Line($"{o}[j] = {ActivationFormulas.Apply(plan, layer.Activation, $"{net}[j]")};");
+                w.Close();
+                return;
+        }
+    }
+
+    /// <summary>net[j + r] = sum_i w[inputs * (j + r) + i] * x[i] (+ b) for the rows r &lt; <paramref name="rows"/>.</summary>
+    private static void WriteDotRows(SourceWriter w, NetworkPlan plan, LayerPlan layer, int rows, string j)
+    {
+        int n = layer.Inputs;
+        string vm = NetworkPlan.VectorMath;
+        w.Line($"ref {plan.T} w0 = ref {NetworkPlan.Unsafe}.Add(ref w, {n} * {j});");
+        for (int r = 1; r < rows; r++)
+        {
+            w.Line($"ref {plan.T} w{r} = ref {NetworkPlan.Unsafe}.Add(ref w{r - 1}, {n});");
+        }
+
+        w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r} = {plan.Vector}.Zero"))};");
+        w.Line("int i = 0;");
+        w.Open($"for (; i <= {n} - {plan.Vector}.Count; i += {plan.Vector}.Count)");
+        w.Line($"{plan.Vector} xi = {vm}.Load(ref x, i);");
+        for (int r = 0; r < rows; r++)
+        {
+            w.Line($"s{r} += {vm}.Load(ref w{r}, i) * xi;");
+        }
+
+        w.Close();
+        for (int r = 0; r < rows; r++)
+        {
+            w.Line($"{plan.T} dot{r} = global::System.Numerics.Vector.Dot(s{r}, {plan.Vector}.One);");
+        }
+
+        if (n % NetworkPlan.WidestVector != 0)
+        {
+            w.Open($"for (; i < {n}; i++)");
+            w.Line($"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);");
+            for (int r = 0; r < rows; r++)
+            {
+                w.Line($"dot{r} += {NetworkPlan.Unsafe}.Add(ref w{r}, i) * xi;");
+            }
+
+            w.Close();
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            string at = r == 0 ? j : $"{j} + {r}";
+            string value = layer.Bias ? $"dot{r} + p[{layer.BiasOffset} + {at}]" : $"dot{r}";
+            w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, {at}) = {value};");
         }
     }
 

@@ -76,15 +76,15 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCodeAttribute);
         w.Line($"public const int TrainingScratchBytes = {Literals.Int(plan.ScratchBytes(backward: true))};");
         w.Line();
-        w.Line($"/// <summary>Heap memory that the first <see cref=\"{TrainBatchCref(plan)}\"/> call allocates, once, for the summed gradient.</summary>");
+        w.Line($"/// <summary>Heap memory that the first <see cref=\"{TrainBatchCref(plan)}\"/> call allocates, once: the summed gradient, and with looped layers the values that {NetworkPlan.BatchGroup} rows keep for their gradients.</summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Line($"public const int BatchGradientBytes = {Literals.Int((long)plan.ParameterCount * plan.ScalarBytes)};");
+        w.Line($"public const int BatchGradientBytes = {Literals.Int(plan.BatchBufferLength * plan.ScalarBytes)};");
         w.Line();
         w.Line("/// <summary>The parameters the generated code computes with (see <see cref=\"Parameters\"/>).</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"private readonly {t}[] __parameters = __CreateParameters();");
         w.Line();
-        w.Line($"/// <summary>The summed gradient of a batch; allocated by the first <see cref=\"{TrainBatchCref(plan)}\"/> call.</summary>");
+        w.Line($"/// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref=\"{TrainBatchCref(plan)}\"/> call.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"private {t}[]? __batchGradient;");
         w.Line();
@@ -200,18 +200,49 @@ internal static partial class NetworkEmitter
         WriteLearningRateCheck(w, plan);
         w.Line();
         w.Line("// Sum the gradients of the rows (all at the current parameters), then step along their mean.");
-        w.Line($"global::System.Span<{t}> g = __batchGradient ??= new {t}[ParameterCount];");
-        w.Line("g.Clear();");
-        w.Line($"{t} loss = {plan.Lit(0)};");
-        w.Open("for (int row = 0; row < count; row++)");
+        if (plan.AllUnrolled)
+        {
+            w.Line($"global::System.Span<{t}> g = __batchGradient ??= new {t}[ParameterCount];");
+            w.Line("g.Clear();");
+            w.Line($"{t} loss = {plan.Lit(0)};");
+            w.Line("int row = 0;");
+        }
+        else
+        {
+            int group = NetworkPlan.BatchGroup;
+            w.Line($"// The looped layers' gradients go {group} rows at a time: each row's backpropagation leaves its deltas and inputs in");
+            w.Line($"// keep, and __GroupGradient adds the {group} rows' dE/dw_ji = delta_j * o_i to each gradient row in one pass.");
+            w.Line($"global::System.Span<{t}> buffer = __batchGradient ??= new {t}[{Literals.Int(plan.BatchBufferLength)}];");
+            w.Line("global::System.Span<" + t + "> g = buffer.Slice(0, ParameterCount);");
+            w.Line($"global::System.Span<{t}> keep = buffer.Slice(ParameterCount, {group * plan.KeepLength});");
+            w.Line("g.Clear();");
+            w.Line($"{t} loss = {plan.Lit(0)};");
+            w.Line("int row = 0;");
+            w.Open($"for (; row <= count - {group}; row += {group})");
+            for (int s = 0; s < group; s++)
+            {
+                string r = s == 0 ? "row" : $"(row + {s})";
+                w.Line($"loss += __Backpropagate(inputs.Slice({r} * InputCount, InputCount), targets.Slice({r} * OutputCount, OutputCount), g, keep.Slice({s * plan.KeepLength}, {plan.KeepLength}));");
+            }
+
+            w.Line($"__GroupGradient(inputs.Slice(row * InputCount, {group} * InputCount), keep, g);");
+            w.Close();
+        }
+
+        w.Open("for (; row < count; row++)");
         w.Line("loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);");
         w.Close();
         w.Line();
         w.Line("// p <- p - eta * (1/k) * sum_r dE_r/dp");
         w.Line($"{t} step = learningRate / count;");
         w.Line($"global::System.Span<{t}> p = __parameters;");
-        w.Open("for (int i = 0; i < ParameterCount; i++)");
-        w.Line("p[i] -= step * g[i];");
+        w.Open();
+        w.Line($"ref {t} pRef = ref {plan.Reference("p")};");
+        w.Line($"ref {t} gRef = ref {plan.Reference("g")};");
+        w.Line($"{plan.Vector} steps = new {plan.Vector}(step);");
+        WriteVectorLoop(w, plan, "i", plan.ParameterCount,
+            new[] { $"{NetworkPlan.VectorMath}.Store(ref pRef, i, {NetworkPlan.VectorMath}.Load(ref pRef, i) - steps * {NetworkPlan.VectorMath}.Load(ref gRef, i));" },
+            new[] { $"{NetworkPlan.Unsafe}.Add(ref pRef, i) -= step * {NetworkPlan.Unsafe}.Add(ref gRef, i);" });
         w.Close();
         w.Line("return loss / count;");
         w.Close();
@@ -241,6 +272,22 @@ internal static partial class NetworkEmitter
         w.Line("return loss;");
         w.Close();
         w.Line();
+
+        if (!plan.AllUnrolled)
+        {
+            w.Line("/// <summary>As <see cref=\"__Gradient\"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name=\"keep\"/> for <see cref=\"__GroupGradient\"/>.</summary>");
+            w.Line(GeneratedCodeAttribute);
+            w.Open($"private {t} __Backpropagate(global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.Span<{t}> gradient, global::System.Span<{t}> keep)");
+            w.Line($"global::System.ReadOnlySpan<{t}> p = __parameters;");
+            WriteScratch(w, plan, backward: true, keep: true);
+            WriteForwardPass(w, plan);
+            WriteLoss(w, plan);
+            WriteBackwardPass(w, plan, BackwardMode.Deferred);
+            w.Line("return loss;");
+            w.Close();
+            w.Line();
+            WriteGroupGradient(w, plan);
+        }
 
         w.Line("/// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>");
         w.Line(GeneratedCodeAttribute);

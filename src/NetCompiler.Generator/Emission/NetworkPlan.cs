@@ -123,6 +123,20 @@ internal sealed class NetworkPlan
     /// <summary><c>global::System.Numerics.Vector&lt;T&gt;</c>: the machine's SIMD width, chosen by the JIT.</summary>
     public string Vector => $"global::System.Numerics.Vector<{T}>";
 
+    /// <summary>The shared vector kernels (<c>Runtime/VectorMath.cs</c>).</summary>
+    public const string VectorMath = "global::NetCompiler.Generated.VectorMath";
+
+    public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+
+    /// <summary>
+    /// The most elements a Vector&lt;T&gt; can hold (16 floats at 512 bits): a loop over a multiple of this many
+    /// elements needs no scalar tail whatever width the JIT picks.
+    /// </summary>
+    public const int WidestVector = 16;
+
+    /// <summary><c>ref</c>-able expression for the first element of <paramref name="span"/>.</summary>
+    public string Reference(string span) => $"global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span})";
+
     /// <summary>A vector of the elements of <paramref name="span"/> from <paramref name="index"/> on.</summary>
     public string Load(string span, string index) => $"new {Vector}({span}.Slice({index}))";
 
@@ -146,6 +160,65 @@ internal sealed class NetworkPlan
     /// <summary>Whether a looped layer keeps its weighted sums in a span <c>net{l}</c>.</summary>
     public bool KeepsNetSpan(int l) =>
         !Layers[l].Unrolled && l == Layers.Count - 1 && (Layers[l].Activation == Activation.Softmax || LossNeedsNet);
+
+    /// <summary>Samples whose looped-layer gradients TrainBatch adds in one pass (<c>__GroupGradient</c>).</summary>
+    public const int BatchGroup = 4;
+
+    /// <summary>
+    /// The spans that a sample's backpropagation keeps for <c>__GroupGradient</c>, with their offsets in its slice of
+    /// the batch buffer: delta of every looped layer, and its input o of the layer before (layer 0 reads the sample itself).
+    /// </summary>
+    public IReadOnlyDictionary<string, int> KeptSpans
+    {
+        get
+        {
+            if (_kept is null)
+            {
+                var kept = new Dictionary<string, int>();
+                int offset = 0;
+                foreach (LayerPlan layer in Layers)
+                {
+                    if (layer.Unrolled)
+                    {
+                        continue;
+                    }
+
+                    kept[$"delta{layer.Index}"] = offset;
+                    offset += layer.Units;
+                    if (layer.Index > 0 && !kept.ContainsKey($"o{layer.Index - 1}"))
+                    {
+                        kept[$"o{layer.Index - 1}"] = offset;
+                        offset += layer.Inputs;
+                    }
+                }
+
+                _kept = kept;
+                _keepLength = offset;
+            }
+
+            return _kept;
+        }
+    }
+
+    private Dictionary<string, int>? _kept;
+    private int _keepLength;
+
+    /// <summary>Values one sample keeps for <c>__GroupGradient</c> (0 when every layer is unrolled).</summary>
+    public int KeepLength
+    {
+        get
+        {
+            _ = KeptSpans;
+            return _keepLength;
+        }
+    }
+
+    public int KeptDeltaOffset(int l) => KeptSpans[$"delta{l}"];
+
+    public int KeptInputOffset(int l) => KeptSpans[$"o{l - 1}"];
+
+    /// <summary>Length of the heap buffer TrainBatch allocates once: the summed gradient, then the kept values of <see cref="BatchGroup"/> samples.</summary>
+    public long BatchBufferLength => (long)ParameterCount + ((long)BatchGroup * KeepLength);
 
     /// <summary>The stack-allocated spans a pass needs: values of layers that do not live in locals.</summary>
     public IEnumerable<(string Name, int Length)> ScratchSpans(bool backward)

@@ -15,6 +15,11 @@ internal static class RuntimeSources
 
     public static string Safetensors { get; } = Read("NetCompiler.Generator.Runtime.Safetensors.cs");
 
+    /// <summary>See <see cref="SafetensorsHintName"/>.</summary>
+    public const string VectorMathHintName = "NetCompiler-VectorMath.g.cs";
+
+    public static string VectorMath { get; } = Read("NetCompiler.Generator.Runtime.VectorMath.cs");
+
     private static string Read(string name)
     {
         using Stream stream = typeof(RuntimeSources).Assembly.GetManifestResourceStream(name)

@@ -105,49 +105,81 @@ namespace Baking
             global::System.Span<float> o0 = stackalloc float[3];
             global::System.Span<float> net1 = stackalloc float[2];
             global::System.Span<float> o1 = stackalloc float[2];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 2 -> 3, Tanh, bias (looped: 6 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 2 * j + i], biases b_j = p[6 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // o_j = f(net_j) = tanh(net_j)
-            for (int j = 0; j < 3; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 2 * j, 2);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 2);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 2);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    for (; i < 2; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[6 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[6 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[6 + j + 2];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 2; i++)
-                {
-                    net += w[i] * input[i];
-                }
-                net += p[6 + j];
-                o0[j] = global::System.MathF.Tanh(net);
             }
+            // o_j = f(net_j) = tanh(net_j)
+            global::NetCompiler.Generated.VectorMath.Tanh(o0, o0);
 
             // Layer 1: Dense 3 -> 2, Softmax, no bias (looped: 6 weights > UnrollLimit 0).
             // Weights w_ji = p[9 + 3 * j + i].
             // net_j = sum_i w_ji * o_i
-            for (int j = 0; j < 2; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(9 + 3 * j, 3);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 9);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1;
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 3; i++)
-                {
-                    net += w[i] * o0[i];
-                }
-                net1[j] = net;
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1[0];
@@ -155,12 +187,7 @@ namespace Baking
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = 0f;
-            for (int j = 0; j < 2; j++)
-            {
-                o1[j] = global::System.MathF.Exp(net1[j] - max1);
-                sum1 += o1[j];
-            }
+            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
             for (int j = 0; j < 2; j++)
             {
                 o1[j] = o1[j] / sum1;

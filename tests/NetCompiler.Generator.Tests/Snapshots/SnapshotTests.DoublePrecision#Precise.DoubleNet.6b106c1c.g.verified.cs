@@ -44,7 +44,7 @@ namespace Precise
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 0;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call allocates, once, for the summed gradient.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int BatchGradientBytes = 208;
 
@@ -52,7 +52,7 @@ namespace Precise
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private readonly double[] __parameters = __CreateParameters();
 
-        /// <summary>The summed gradient of a batch; allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call.</summary>
+        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private double[]? __batchGradient;
 
@@ -357,7 +357,8 @@ namespace Precise
             global::System.Span<double> g = __batchGradient ??= new double[ParameterCount];
             g.Clear();
             double loss = 0d;
-            for (int row = 0; row < count; row++)
+            int row = 0;
+            for (; row < count; row++)
             {
                 loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);
             }
@@ -365,9 +366,19 @@ namespace Precise
             // p <- p - eta * (1/k) * sum_r dE_r/dp
             double step = learningRate / count;
             global::System.Span<double> p = __parameters;
-            for (int i = 0; i < ParameterCount; i++)
             {
-                p[i] -= step * g[i];
+                ref double pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+                ref double gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                global::System.Numerics.Vector<double> steps = new global::System.Numerics.Vector<double>(step);
+                int i = 0;
+                for (; i <= 26 - global::System.Numerics.Vector<double>.Count; i += global::System.Numerics.Vector<double>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref pRef, i, global::NetCompiler.Generated.VectorMath.Load(ref pRef, i) - steps * global::NetCompiler.Generated.VectorMath.Load(ref gRef, i));
+                }
+                for (; i < 26; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) -= step * global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
+                }
             }
             return loss / count;
         }

@@ -15,7 +15,7 @@ namespace Looped
     /// total                            43                        172    35            85
     /// loss: CrossEntropy, E = -sum_k d_k * ln y_k (cross-entropy)
     /// stack (stackalloc): Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 76 bytes;
-    /// heap: the parameters, plus 172 bytes allocated once by the first TrainBatch
+    /// heap: the parameters, plus 380 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class LoopedNet
@@ -44,15 +44,15 @@ namespace Looped
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 76;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once, for the summed gradient.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 172;
+        public const int BatchGradientBytes = 380;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private readonly float[] __parameters = __CreateParameters();
 
-        /// <summary>The summed gradient of a batch; allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
+        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private float[]? __batchGradient;
 
@@ -148,50 +148,112 @@ namespace Looped
             global::System.Span<float> o0 = stackalloc float[5];
             global::System.Span<float> net1 = stackalloc float[3];
             global::System.Span<float> o1 = stackalloc float[3];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
+                }
+                {
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                }
+            }
             // o_j = f(net_j) = max(0, net_j)
             for (int j = 0; j < 5; j++)
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 4 * j, 4);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
-                }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 4; i++)
-                {
-                    net += w[i] * input[i];
-                }
-                net += p[20 + j];
-                o0[j] = net > 0f ? net : 0f;
+                o0[j] = o0[j] > 0f ? o0[j] : 0f;
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            for (int j = 0; j < 3; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * j, 5);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    for (; i < 5; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[40 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[40 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[40 + j + 2];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 5; i++)
-                {
-                    net += w[i] * o0[i];
-                }
-                net += p[40 + j];
-                net1[j] = net;
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1[0];
@@ -199,12 +261,7 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = 0f;
-            for (int j = 0; j < 3; j++)
-            {
-                o1[j] = global::System.MathF.Exp(net1[j] - max1);
-                sum1 += o1[j];
-            }
+            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;
@@ -280,50 +337,112 @@ namespace Looped
             global::System.Span<float> net1 = stackalloc float[3];
             global::System.Span<float> o1 = stackalloc float[3];
             global::System.Span<float> delta1 = stackalloc float[3];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
+                }
+                {
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                }
+            }
             // o_j = f(net_j) = max(0, net_j)
             for (int j = 0; j < 5; j++)
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 4 * j, 4);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
-                }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 4; i++)
-                {
-                    net += w[i] * input[i];
-                }
-                net += p[20 + j];
-                o0[j] = net > 0f ? net : 0f;
+                o0[j] = o0[j] > 0f ? o0[j] : 0f;
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            for (int j = 0; j < 3; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * j, 5);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    for (; i < 5; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[40 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[40 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[40 + j + 2];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 5; i++)
-                {
-                    net += w[i] * o0[i];
-                }
-                net += p[40 + j];
-                net1[j] = net;
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1[0];
@@ -331,12 +450,7 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = 0f;
-            for (int j = 0; j < 3; j++)
-            {
-                o1[j] = global::System.MathF.Exp(net1[j] - max1);
-                sum1 += o1[j];
-            }
+            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;
@@ -365,61 +479,132 @@ namespace Looped
 
             // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
             // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Looped: W is walked row by row (contiguous memory), 4 rows k at a time, each adding w_kj * delta_k into every delta_j.
             delta0.Clear();
-            for (int k = 0; k < 3; k++)
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * k, 5);
-                float delta = delta1[k];
-                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
+                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta0);
+                {
+                    const int k = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * k);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    float d0 = delta1[k], d1 = delta1[k + 1], d2 = delta1[k + 2];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2);
+                    int j = 0;
+                    for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.Load(ref sums, j) + global::NetCompiler.Generated.VectorMath.Load(ref w0, j) * v0 + global::NetCompiler.Generated.VectorMath.Load(ref w1, j) * v1 + global::NetCompiler.Generated.VectorMath.Load(ref w2, j) * v2);
+                    }
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, j) += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, j) * d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, j) * d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, j) * d2;
+                    }
+                }
+            }
+            // times f'(net_j), Vector<T>.Count values at a time.
+            {
+                ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta0);
+                ref float outputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
-                    (new global::System.Numerics.Vector<float>(delta0.Slice(j)) + new global::System.Numerics.Vector<float>(w.Slice(j)) * deltas).CopyTo(delta0.Slice(j));
+                    global::System.Numerics.Vector<float> o = global::NetCompiler.Generated.VectorMath.Load(ref outputs, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref deltas, j, global::NetCompiler.Generated.VectorMath.Load(ref deltas, j) * global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero));
                 }
                 for (; j < 5; j++)
                 {
-                    delta0[j] += w[j] * delta;
+                    float oj = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, j) *= (oj > 0f ? 1f : 0f);
                 }
-            }
-            for (int j = 0; j < 5; j++)
-            {
-                delta0[j] *= (o0[j] > 0f ? 1f : 0f);
             }
 
             // Layer 1 update (gradient descent, eta = learningRate): w_ji <- w_ji - eta * delta_j * o_i, b_j <- b_j - eta * delta_j.
-            for (int j = 0; j < 3; j++)
             {
-                float delta = delta1[j];
-                global::System.Span<float> w = p.Slice(25 + 5 * j, 5);
-                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta), rates = new global::System.Numerics.Vector<float>(learningRate);
-                int i = 0;
-                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p), 25);
+                global::System.Numerics.Vector<float> rates = new global::System.Numerics.Vector<float>(learningRate);
                 {
-                    (new global::System.Numerics.Vector<float>(w.Slice(i)) - rates * (deltas * new global::System.Numerics.Vector<float>(o0.Slice(i)))).CopyTo(w.Slice(i));
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    float d0 = delta1[j], d1 = delta1[j + 1], d2 = delta1[j + 2];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2);
+                    int i = 0;
+                    for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) - rates * (v1 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) - rates * (v2 * xi));
+                    }
+                    for (; i < 5; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) -= learningRate * (d1 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) -= learningRate * (d2 * xi);
+                    }
+                    p[40 + j] -= learningRate * d0;
+                    p[40 + j + 1] -= learningRate * d1;
+                    p[40 + j + 2] -= learningRate * d2;
                 }
-                for (; i < 5; i++)
-                {
-                    w[i] -= learningRate * (delta * o0[i]);
-                }
-                p[40 + j] -= learningRate * delta;
             }
 
             // Layer 0 update (gradient descent, eta = learningRate): w_ji <- w_ji - eta * delta_j * o_i, b_j <- b_j - eta * delta_j.
-            for (int j = 0; j < 5; j++)
             {
-                float delta = delta0[j];
-                global::System.Span<float> w = p.Slice(0 + 4 * j, 4);
-                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta), rates = new global::System.Numerics.Vector<float>(learningRate);
-                int i = 0;
-                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p), 0);
+                global::System.Numerics.Vector<float> rates = new global::System.Numerics.Vector<float>(learningRate);
+                for (int j = 0; j < 4; j += 4)
                 {
-                    (new global::System.Numerics.Vector<float>(w.Slice(i)) - rates * (deltas * new global::System.Numerics.Vector<float>(input.Slice(i)))).CopyTo(w.Slice(i));
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) - rates * (v1 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) - rates * (v2 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) - rates * (v3 * xi));
+                    }
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) -= learningRate * (d1 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) -= learningRate * (d2 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) -= learningRate * (d3 * xi);
+                    }
+                    p[20 + j] -= learningRate * d0;
+                    p[20 + j + 1] -= learningRate * d1;
+                    p[20 + j + 2] -= learningRate * d2;
+                    p[20 + j + 3] -= learningRate * d3;
                 }
-                for (; i < 4; i++)
                 {
-                    w[i] -= learningRate * (delta * input[i]);
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    float d0 = delta0[j];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
+                    }
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
+                    }
+                    p[20 + j] -= learningRate * d0;
                 }
-                p[20 + j] -= learningRate * delta;
             }
             return loss;
         }
@@ -454,10 +639,23 @@ namespace Looped
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            global::System.Span<float> g = __batchGradient ??= new float[ParameterCount];
+            // The looped layers' gradients go 4 rows at a time: each row's backpropagation leaves its deltas and inputs in
+            // keep, and __GroupGradient adds the 4 rows' dE/dw_ji = delta_j * o_i to each gradient row in one pass.
+            global::System.Span<float> buffer = __batchGradient ??= new float[95];
+            global::System.Span<float> g = buffer.Slice(0, ParameterCount);
+            global::System.Span<float> keep = buffer.Slice(ParameterCount, 52);
             g.Clear();
             float loss = 0f;
-            for (int row = 0; row < count; row++)
+            int row = 0;
+            for (; row <= count - 4; row += 4)
+            {
+                loss += __Backpropagate(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g, keep.Slice(0, 13));
+                loss += __Backpropagate(inputs.Slice((row + 1) * InputCount, InputCount), targets.Slice((row + 1) * OutputCount, OutputCount), g, keep.Slice(13, 13));
+                loss += __Backpropagate(inputs.Slice((row + 2) * InputCount, InputCount), targets.Slice((row + 2) * OutputCount, OutputCount), g, keep.Slice(26, 13));
+                loss += __Backpropagate(inputs.Slice((row + 3) * InputCount, InputCount), targets.Slice((row + 3) * OutputCount, OutputCount), g, keep.Slice(39, 13));
+                __GroupGradient(inputs.Slice(row * InputCount, 4 * InputCount), keep, g);
+            }
+            for (; row < count; row++)
             {
                 loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);
             }
@@ -465,9 +663,19 @@ namespace Looped
             // p <- p - eta * (1/k) * sum_r dE_r/dp
             float step = learningRate / count;
             global::System.Span<float> p = __parameters;
-            for (int i = 0; i < ParameterCount; i++)
             {
-                p[i] -= step * g[i];
+                ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+                ref float gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                global::System.Numerics.Vector<float> steps = new global::System.Numerics.Vector<float>(step);
+                int i = 0;
+                for (; i <= 43 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref pRef, i, global::NetCompiler.Generated.VectorMath.Load(ref pRef, i) - steps * global::NetCompiler.Generated.VectorMath.Load(ref gRef, i));
+                }
+                for (; i < 43; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) -= step * global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
+                }
             }
             return loss / count;
         }
@@ -521,50 +729,112 @@ namespace Looped
             global::System.Span<float> o0 = stackalloc float[5];
             global::System.Span<float> net1 = stackalloc float[3];
             global::System.Span<float> o1 = stackalloc float[3];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
+                }
+                {
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                }
+            }
             // o_j = f(net_j) = max(0, net_j)
             for (int j = 0; j < 5; j++)
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 4 * j, 4);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
-                }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 4; i++)
-                {
-                    net += w[i] * input[i];
-                }
-                net += p[20 + j];
-                o0[j] = net > 0f ? net : 0f;
+                o0[j] = o0[j] > 0f ? o0[j] : 0f;
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            for (int j = 0; j < 3; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * j, 5);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    for (; i < 5; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[40 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[40 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[40 + j + 2];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 5; i++)
-                {
-                    net += w[i] * o0[i];
-                }
-                net += p[40 + j];
-                net1[j] = net;
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1[0];
@@ -572,12 +842,7 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = 0f;
-            for (int j = 0; j < 3; j++)
-            {
-                o1[j] = global::System.MathF.Exp(net1[j] - max1);
-                sum1 += o1[j];
-            }
+            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;
@@ -597,50 +862,112 @@ namespace Looped
             global::System.Span<float> net1 = stackalloc float[3];
             global::System.Span<float> o1 = stackalloc float[3];
             global::System.Span<float> delta1 = stackalloc float[3];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
+                }
+                {
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                }
+            }
             // o_j = f(net_j) = max(0, net_j)
             for (int j = 0; j < 5; j++)
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 4 * j, 4);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
-                }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 4; i++)
-                {
-                    net += w[i] * input[i];
-                }
-                net += p[20 + j];
-                o0[j] = net > 0f ? net : 0f;
+                o0[j] = o0[j] > 0f ? o0[j] : 0f;
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            for (int j = 0; j < 3; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * j, 5);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(o0.Slice(i));
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    for (; i < 5; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[40 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[40 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[40 + j + 2];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 5; i++)
-                {
-                    net += w[i] * o0[i];
-                }
-                net += p[40 + j];
-                net1[j] = net;
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1[0];
@@ -648,12 +975,7 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = 0f;
-            for (int j = 0; j < 3; j++)
-            {
-                o1[j] = global::System.MathF.Exp(net1[j] - max1);
-                sum1 += o1[j];
-            }
+            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;
@@ -682,63 +1004,394 @@ namespace Looped
 
             // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
             // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Looped: W is walked row by row (contiguous memory), 4 rows k at a time, each adding w_kj * delta_k into every delta_j.
             delta0.Clear();
-            for (int k = 0; k < 3; k++)
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(25 + 5 * k, 5);
-                float delta = delta1[k];
-                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
+                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta0);
+                {
+                    const int k = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * k);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    float d0 = delta1[k], d1 = delta1[k + 1], d2 = delta1[k + 2];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2);
+                    int j = 0;
+                    for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.Load(ref sums, j) + global::NetCompiler.Generated.VectorMath.Load(ref w0, j) * v0 + global::NetCompiler.Generated.VectorMath.Load(ref w1, j) * v1 + global::NetCompiler.Generated.VectorMath.Load(ref w2, j) * v2);
+                    }
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, j) += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, j) * d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, j) * d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, j) * d2;
+                    }
+                }
+            }
+            // times f'(net_j), Vector<T>.Count values at a time.
+            {
+                ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta0);
+                ref float outputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
-                    (new global::System.Numerics.Vector<float>(delta0.Slice(j)) + new global::System.Numerics.Vector<float>(w.Slice(j)) * deltas).CopyTo(delta0.Slice(j));
+                    global::System.Numerics.Vector<float> o = global::NetCompiler.Generated.VectorMath.Load(ref outputs, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref deltas, j, global::NetCompiler.Generated.VectorMath.Load(ref deltas, j) * global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero));
                 }
                 for (; j < 5; j++)
                 {
-                    delta0[j] += w[j] * delta;
+                    float oj = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, j) *= (oj > 0f ? 1f : 0f);
                 }
-            }
-            for (int j = 0; j < 5; j++)
-            {
-                delta0[j] *= (o0[j] > 0f ? 1f : 0f);
             }
 
             // Layer 1 gradient, added into gradient: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            for (int j = 0; j < 3; j++)
             {
-                float delta = delta1[j];
-                global::System.Span<float> g = gradient.Slice(25 + 5 * j, 5);
-                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
-                int i = 0;
-                for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 25);
                 {
-                    (new global::System.Numerics.Vector<float>(g.Slice(i)) + deltas * new global::System.Numerics.Vector<float>(o0.Slice(i))).CopyTo(g.Slice(i));
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    float d0 = delta1[j], d1 = delta1[j + 1], d2 = delta1[j + 2];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2);
+                    int i = 0;
+                    for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) + v1 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) + v2 * xi);
+                    }
+                    for (; i < 5; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += d0 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) += d1 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) += d2 * xi;
+                    }
+                    gradient[40 + j] += d0;
+                    gradient[40 + j + 1] += d1;
+                    gradient[40 + j + 2] += d2;
                 }
-                for (; i < 5; i++)
-                {
-                    g[i] += delta * o0[i];
-                }
-                gradient[40 + j] += delta;
             }
 
             // Layer 0 gradient, added into gradient: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            for (int j = 0; j < 5; j++)
             {
-                float delta = delta0[j];
-                global::System.Span<float> g = gradient.Slice(0 + 4 * j, 4);
-                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
-                int i = 0;
-                for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 0);
+                for (int j = 0; j < 4; j += 4)
                 {
-                    (new global::System.Numerics.Vector<float>(g.Slice(i)) + deltas * new global::System.Numerics.Vector<float>(input.Slice(i))).CopyTo(g.Slice(i));
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) + v1 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) + v2 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) + v3 * xi);
+                    }
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += d0 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) += d1 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) += d2 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) += d3 * xi;
+                    }
+                    gradient[20 + j] += d0;
+                    gradient[20 + j + 1] += d1;
+                    gradient[20 + j + 2] += d2;
+                    gradient[20 + j + 3] += d3;
                 }
-                for (; i < 4; i++)
                 {
-                    g[i] += delta * input[i];
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    float d0 = delta0[j];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
+                    }
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += d0 * xi;
+                    }
+                    gradient[20 + j] += d0;
                 }
-                gradient[20 + j] += delta;
             }
             return loss;
+        }
+
+        /// <summary>As <see cref="__Gradient"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name="keep"/> for <see cref="__GroupGradient"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        private float __Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> keep)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> o0 = keep.Slice(8, 5);
+            global::System.Span<float> delta0 = keep.Slice(0, 5);
+            global::System.Span<float> net1 = stackalloc float[3];
+            global::System.Span<float> o1 = stackalloc float[3];
+            global::System.Span<float> delta1 = keep.Slice(5, 3);
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+
+            // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
+            // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
+            // net_j = sum_i w_ji * o_i + b_j
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
+                }
+                {
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                }
+            }
+            // o_j = f(net_j) = max(0, net_j)
+            for (int j = 0; j < 5; j++)
+            {
+                o0[j] = o0[j] > 0f ? o0[j] : 0f;
+            }
+
+            // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
+            // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
+            // net_j = sum_i w_ji * o_i + b_j
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                {
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    for (; i < 5; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[40 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[40 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[40 + j + 2];
+                }
+            }
+            // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
+            float max1 = net1[0];
+            for (int j = 1; j < 3; j++)
+            {
+                max1 = global::System.MathF.Max(max1, net1[j]);
+            }
+            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
+            for (int j = 0; j < 3; j++)
+            {
+                o1[j] = o1[j] / sum1;
+            }
+
+            // Loss (cross-entropy): E = -sum_k d_k * ln y_k, with d_k = target[k], computed as
+            // ln y_k = (net_k - m) - ln(sum_j e^(net_j - m)): exact, and finite even where y_k rounds to 0.
+            float logSum = global::System.MathF.Log(sum1);
+            float loss = 0f;
+            for (int k = 0; k < 3; k++)
+            {
+                loss -= target[k] * (net1[k] - max1 - logSum);
+            }
+
+            // Output layer 1: delta_k = dE/dnet_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused: the Jacobian cancels out);
+            // for targets that sum to 1 (one-hot, or probabilities) this is y_k - d_k.
+            float targetSum = 0f;
+            for (int k = 0; k < 3; k++)
+            {
+                targetSum += target[k];
+            }
+            for (int k = 0; k < 3; k++)
+            {
+                delta1[k] = o1[k] * targetSum - target[k];
+            }
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 3 units of layer 1),
+            // where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            // Looped: W is walked row by row (contiguous memory), 4 rows k at a time, each adding w_kj * delta_k into every delta_j.
+            delta0.Clear();
+            {
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
+                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta0);
+                {
+                    const int k = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * k);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
+                    float d0 = delta1[k], d1 = delta1[k + 1], d2 = delta1[k + 2];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2);
+                    int j = 0;
+                    for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.Load(ref sums, j) + global::NetCompiler.Generated.VectorMath.Load(ref w0, j) * v0 + global::NetCompiler.Generated.VectorMath.Load(ref w1, j) * v1 + global::NetCompiler.Generated.VectorMath.Load(ref w2, j) * v2);
+                    }
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, j) += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, j) * d0 + global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, j) * d1 + global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, j) * d2;
+                    }
+                }
+            }
+            // times f'(net_j), Vector<T>.Count values at a time.
+            {
+                ref float deltas = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta0);
+                ref float outputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> o = global::NetCompiler.Generated.VectorMath.Load(ref outputs, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref deltas, j, global::NetCompiler.Generated.VectorMath.Load(ref deltas, j) * global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero));
+                }
+                for (; j < 5; j++)
+                {
+                    float oj = global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, j);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, j) *= (oj > 0f ? 1f : 0f);
+                }
+            }
+
+            // Layer 1 gradient: left to __GroupGradient, which adds it for 4 samples at once from the deltas and inputs kept in keep.
+
+            // Layer 0 gradient: left to __GroupGradient, which adds it for 4 samples at once from the deltas and inputs kept in keep.
+            return loss;
+        }
+
+        /// <summary>Adds the gradient of the looped layers for 4 samples whose backpropagation left their deltas and inputs in <paramref name="keep"/> (4 slices of 13 values); <paramref name="inputs"/> holds the 4 samples.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        private static void __GroupGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> keep, global::System.Span<float> gradient)
+        {
+            ref float gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            ref float keepRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(keep);
+
+            // Layer 0: dE/dw_ji += delta_j^(0) * o_i^(0) + delta_j^(1) * o_i^(1) + delta_j^(2) * o_i^(2) + delta_j^(3) * o_i^(3), dE/db_j += the sum of the deltas.
+            {
+                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, 4);
+                ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, 4);
+                ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, 4);
+                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 0);
+                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 13);
+                ref float d2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, 13);
+                ref float d3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, 13);
+                for (int j = 0; j < 5; j++)
+                {
+                    float a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, j), a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, j), a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, j), a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d3, j);
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(a0), v1 = new global::System.Numerics.Vector<float>(a1), v2 = new global::System.Numerics.Vector<float>(a2), v3 = new global::System.Numerics.Vector<float>(a3);
+                    ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 0 + 4 * j);
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.Load(ref g, i) + (v0 * global::NetCompiler.Generated.VectorMath.Load(ref x0, i) + v1 * global::NetCompiler.Generated.VectorMath.Load(ref x1, i) + v2 * global::NetCompiler.Generated.VectorMath.Load(ref x2, i) + v3 * global::NetCompiler.Generated.VectorMath.Load(ref x3, i)));
+                    }
+                    for (; i < 4; i++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref g, i) += a0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) + a1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, i) + a2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, i) + a3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, i);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 20 + j) += a0 + a1 + a2 + a3;
+                }
+            }
+
+            // Layer 1: dE/dw_ji += delta_j^(0) * o_i^(0) + delta_j^(1) * o_i^(1) + delta_j^(2) * o_i^(2) + delta_j^(3) * o_i^(3), dE/db_j += the sum of the deltas.
+            {
+                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 8);
+                ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, 13);
+                ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, 13);
+                ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, 13);
+                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 5);
+                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 13);
+                ref float d2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, 13);
+                ref float d3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, 13);
+                for (int j = 0; j < 3; j++)
+                {
+                    float a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, j), a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, j), a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, j), a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d3, j);
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(a0), v1 = new global::System.Numerics.Vector<float>(a1), v2 = new global::System.Numerics.Vector<float>(a2), v3 = new global::System.Numerics.Vector<float>(a3);
+                    ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 25 + 5 * j);
+                    int i = 0;
+                    for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.Load(ref g, i) + (v0 * global::NetCompiler.Generated.VectorMath.Load(ref x0, i) + v1 * global::NetCompiler.Generated.VectorMath.Load(ref x1, i) + v2 * global::NetCompiler.Generated.VectorMath.Load(ref x2, i) + v3 * global::NetCompiler.Generated.VectorMath.Load(ref x3, i)));
+                    }
+                    for (; i < 5; i++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref g, i) += a0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) + a1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, i) + a2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, i) + a3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, i);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 40 + j) += a0 + a1 + a2 + a3;
+                }
+            }
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>

@@ -16,7 +16,7 @@ namespace Mixed
     /// total                            38                        152    29            72
     /// loss: MeanSquaredError, E = (1/n) * sum_k (d_k - y_k)^2, n = 2
     /// stack (stackalloc): Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 40 bytes;
-    /// heap: the parameters, plus 152 bytes allocated once by the first TrainBatch
+    /// heap: the parameters, plus 232 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class MixedNet
@@ -45,15 +45,15 @@ namespace Mixed
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 40;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once, for the summed gradient.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 152;
+        public const int BatchGradientBytes = 232;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private readonly float[] __parameters = __CreateParameters();
 
-        /// <summary>The summed gradient of a batch; allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
+        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private float[]? __batchGradient;
 
@@ -147,29 +147,71 @@ namespace Mixed
 
             global::System.ReadOnlySpan<float> p = __parameters;
             global::System.Span<float> o0 = stackalloc float[5];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            for (int j = 0; j < 5; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 3 * j, 3);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 3; i++)
                 {
-                    net += w[i] * input[i];
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                 }
-                net += p[15 + j];
-                o0[j] = 1f / (1f + global::System.MathF.Exp(-net));
             }
+            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
+            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
@@ -257,29 +299,71 @@ namespace Mixed
             global::System.Span<float> p = __parameters;
             global::System.Span<float> o0 = stackalloc float[5];
             global::System.Span<float> delta0 = stackalloc float[5];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            for (int j = 0; j < 5; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 3 * j, 3);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 3; i++)
                 {
-                    net += w[i] * input[i];
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                 }
-                net += p[15 + j];
-                o0[j] = 1f / (1f + global::System.MathF.Exp(-net));
             }
+            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
+            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
@@ -353,21 +437,58 @@ namespace Mixed
             p[31] -= learningRate * delta1_1;
 
             // Layer 0 update (gradient descent, eta = learningRate): w_ji <- w_ji - eta * delta_j * o_i, b_j <- b_j - eta * delta_j.
-            for (int j = 0; j < 5; j++)
             {
-                float delta = delta0[j];
-                global::System.Span<float> w = p.Slice(0 + 3 * j, 3);
-                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta), rates = new global::System.Numerics.Vector<float>(learningRate);
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p), 0);
+                global::System.Numerics.Vector<float> rates = new global::System.Numerics.Vector<float>(learningRate);
+                for (int j = 0; j < 4; j += 4)
                 {
-                    (new global::System.Numerics.Vector<float>(w.Slice(i)) - rates * (deltas * new global::System.Numerics.Vector<float>(input.Slice(i)))).CopyTo(w.Slice(i));
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
+                    float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) - rates * (v1 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) - rates * (v2 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) - rates * (v3 * xi));
+                    }
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) -= learningRate * (d1 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) -= learningRate * (d2 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) -= learningRate * (d3 * xi);
+                    }
+                    p[15 + j] -= learningRate * d0;
+                    p[15 + j + 1] -= learningRate * d1;
+                    p[15 + j + 2] -= learningRate * d2;
+                    p[15 + j + 3] -= learningRate * d3;
                 }
-                for (; i < 3; i++)
                 {
-                    w[i] -= learningRate * (delta * input[i]);
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    float d0 = delta0[j];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
+                    }
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
+                    }
+                    p[15 + j] -= learningRate * d0;
                 }
-                p[15 + j] -= learningRate * delta;
             }
             return loss;
         }
@@ -402,10 +523,23 @@ namespace Mixed
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            global::System.Span<float> g = __batchGradient ??= new float[ParameterCount];
+            // The looped layers' gradients go 4 rows at a time: each row's backpropagation leaves its deltas and inputs in
+            // keep, and __GroupGradient adds the 4 rows' dE/dw_ji = delta_j * o_i to each gradient row in one pass.
+            global::System.Span<float> buffer = __batchGradient ??= new float[58];
+            global::System.Span<float> g = buffer.Slice(0, ParameterCount);
+            global::System.Span<float> keep = buffer.Slice(ParameterCount, 20);
             g.Clear();
             float loss = 0f;
-            for (int row = 0; row < count; row++)
+            int row = 0;
+            for (; row <= count - 4; row += 4)
+            {
+                loss += __Backpropagate(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g, keep.Slice(0, 5));
+                loss += __Backpropagate(inputs.Slice((row + 1) * InputCount, InputCount), targets.Slice((row + 1) * OutputCount, OutputCount), g, keep.Slice(5, 5));
+                loss += __Backpropagate(inputs.Slice((row + 2) * InputCount, InputCount), targets.Slice((row + 2) * OutputCount, OutputCount), g, keep.Slice(10, 5));
+                loss += __Backpropagate(inputs.Slice((row + 3) * InputCount, InputCount), targets.Slice((row + 3) * OutputCount, OutputCount), g, keep.Slice(15, 5));
+                __GroupGradient(inputs.Slice(row * InputCount, 4 * InputCount), keep, g);
+            }
+            for (; row < count; row++)
             {
                 loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);
             }
@@ -413,9 +547,19 @@ namespace Mixed
             // p <- p - eta * (1/k) * sum_r dE_r/dp
             float step = learningRate / count;
             global::System.Span<float> p = __parameters;
-            for (int i = 0; i < ParameterCount; i++)
             {
-                p[i] -= step * g[i];
+                ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+                ref float gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                global::System.Numerics.Vector<float> steps = new global::System.Numerics.Vector<float>(step);
+                int i = 0;
+                for (; i <= 38 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref pRef, i, global::NetCompiler.Generated.VectorMath.Load(ref pRef, i) - steps * global::NetCompiler.Generated.VectorMath.Load(ref gRef, i));
+                }
+                for (; i < 38; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) -= step * global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
+                }
             }
             return loss / count;
         }
@@ -467,29 +611,71 @@ namespace Mixed
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             global::System.Span<float> o0 = stackalloc float[5];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            for (int j = 0; j < 5; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 3 * j, 3);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 3; i++)
                 {
-                    net += w[i] * input[i];
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                 }
-                net += p[15 + j];
-                o0[j] = 1f / (1f + global::System.MathF.Exp(-net));
             }
+            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
+            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
@@ -526,29 +712,71 @@ namespace Mixed
             global::System.ReadOnlySpan<float> p = __parameters;
             global::System.Span<float> o0 = stackalloc float[5];
             global::System.Span<float> delta0 = stackalloc float[5];
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            for (int j = 0; j < 5; j++)
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
             {
-                global::System.ReadOnlySpan<float> w = p.Slice(0 + 3 * j, 3);
-                // Vector<T>.Count products at a time, then the rest one by one.
-                global::System.Numerics.Vector<float> products = global::System.Numerics.Vector<float>.Zero;
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
                 {
-                    products += new global::System.Numerics.Vector<float>(w.Slice(i)) * new global::System.Numerics.Vector<float>(input.Slice(i));
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
                 }
-                float net = global::System.Numerics.Vector.Dot(products, global::System.Numerics.Vector<float>.One);
-                for (; i < 3; i++)
                 {
-                    net += w[i] * input[i];
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                 }
-                net += p[15 + j];
-                o0[j] = 1f / (1f + global::System.MathF.Exp(-net));
             }
+            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
+            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
@@ -622,23 +850,243 @@ namespace Mixed
             gradient[31] += delta1_1;
 
             // Layer 0 gradient, added into gradient: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            for (int j = 0; j < 5; j++)
             {
-                float delta = delta0[j];
-                global::System.Span<float> g = gradient.Slice(0 + 3 * j, 3);
-                global::System.Numerics.Vector<float> deltas = new global::System.Numerics.Vector<float>(delta);
-                int i = 0;
-                for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 0);
+                for (int j = 0; j < 4; j += 4)
                 {
-                    (new global::System.Numerics.Vector<float>(g.Slice(i)) + deltas * new global::System.Numerics.Vector<float>(input.Slice(i))).CopyTo(g.Slice(i));
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
+                    float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) + v1 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) + v2 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) + v3 * xi);
+                    }
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += d0 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) += d1 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) += d2 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) += d3 * xi;
+                    }
+                    gradient[15 + j] += d0;
+                    gradient[15 + j + 1] += d1;
+                    gradient[15 + j + 2] += d2;
+                    gradient[15 + j + 3] += d3;
                 }
-                for (; i < 3; i++)
                 {
-                    g[i] += delta * input[i];
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    float d0 = delta0[j];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
+                    }
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += d0 * xi;
+                    }
+                    gradient[15 + j] += d0;
                 }
-                gradient[15 + j] += delta;
             }
             return loss;
+        }
+
+        /// <summary>As <see cref="__Gradient"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name="keep"/> for <see cref="__GroupGradient"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        private float __Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> keep)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            global::System.Span<float> o0 = stackalloc float[5];
+            global::System.Span<float> delta0 = keep.Slice(0, 5);
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+
+            // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
+            // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
+            // net_j = sum_i w_ji * o_i + b_j
+            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
+                }
+                {
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                    }
+                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    for (; i < 3; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                }
+            }
+            // o_j = f(net_j) = 1 / (1 + e^(-net_j))
+            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
+
+            // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
+            // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
+            // net_j = sum_i w_ji * o_i + b_j
+            float net1_0 = p[20] * o0[0] + p[21] * o0[1] + p[22] * o0[2] + p[23] * o0[3] + p[24] * o0[4] + p[30];
+            float net1_1 = p[25] * o0[0] + p[26] * o0[1] + p[27] * o0[2] + p[28] * o0[3] + p[29] * o0[4] + p[31];
+            // o_j = f(net_j) = tanh(net_j)
+            float o1_0 = global::System.MathF.Tanh(net1_0);
+            float o1_1 = global::System.MathF.Tanh(net1_1);
+
+            // Layer 2: Dense 2 -> 2, Softmax, bias (unrolled).
+            // Weights w_ji = p[32 + 2 * j + i], biases b_j = p[36 + j].
+            // net_j = sum_i w_ji * o_i + b_j
+            float net2_0 = p[32] * o1_0 + p[33] * o1_1 + p[36];
+            float net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37];
+            // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
+            float max2 = net2_0;
+            max2 = global::System.MathF.Max(max2, net2_1);
+            float exp2_0 = global::System.MathF.Exp(net2_0 - max2);
+            float exp2_1 = global::System.MathF.Exp(net2_1 - max2);
+            float sum2 = exp2_0 + exp2_1;
+            float o2_0 = exp2_0 / sum2;
+            float o2_1 = exp2_1 / sum2;
+
+            // Loss: E = (1/n) * sum_k (d_k - y_k)^2, with n = 2, d_k = target[k] and y_k the outputs.
+            float error0 = target[0] - o2_0;
+            float error1 = target[1] - o2_1;
+            float loss = (error0 * error0 + error1 * error1) / 2f;
+
+            // Output layer 2 (softmax, full Jacobian): delta_k = sum_j dE/dy_j * dy_j/dnet_k = y_k * (g_k - sum_j g_j * y_j),
+            // with g_k = dE/dy_k = (2/n) * (y_k - d_k).
+            float g2_0 = (o2_0 - target[0]);
+            float g2_1 = (o2_1 - target[1]);
+            float gy2 = g2_0 * o2_0 + g2_1 * o2_1;
+            float delta2_0 = o2_0 * (g2_0 - gy2);
+            float delta2_1 = o2_1 * (g2_1 - gy2);
+
+            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 2),
+            // where f'(net_j) = 1 - o_j^2.
+            float delta1_0 = (1f - o1_0 * o1_0) * (p[32] * delta2_0 + p[34] * delta2_1);
+            float delta1_1 = (1f - o1_1 * o1_1) * (p[33] * delta2_0 + p[35] * delta2_1);
+
+            // Layer 2 gradient, added into gradient: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            gradient[32] += delta2_0 * o1_0;
+            gradient[33] += delta2_0 * o1_1;
+            gradient[36] += delta2_0;
+            gradient[34] += delta2_1 * o1_0;
+            gradient[35] += delta2_1 * o1_1;
+            gradient[37] += delta2_1;
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the 2 units of layer 1),
+            // where f'(net_j) = o_j * (1 - o_j).
+            delta0[0] = (o0[0] * (1f - o0[0])) * (p[20] * delta1_0 + p[25] * delta1_1);
+            delta0[1] = (o0[1] * (1f - o0[1])) * (p[21] * delta1_0 + p[26] * delta1_1);
+            delta0[2] = (o0[2] * (1f - o0[2])) * (p[22] * delta1_0 + p[27] * delta1_1);
+            delta0[3] = (o0[3] * (1f - o0[3])) * (p[23] * delta1_0 + p[28] * delta1_1);
+            delta0[4] = (o0[4] * (1f - o0[4])) * (p[24] * delta1_0 + p[29] * delta1_1);
+
+            // Layer 1 gradient, added into gradient: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            gradient[20] += delta1_0 * o0[0];
+            gradient[21] += delta1_0 * o0[1];
+            gradient[22] += delta1_0 * o0[2];
+            gradient[23] += delta1_0 * o0[3];
+            gradient[24] += delta1_0 * o0[4];
+            gradient[30] += delta1_0;
+            gradient[25] += delta1_1 * o0[0];
+            gradient[26] += delta1_1 * o0[1];
+            gradient[27] += delta1_1 * o0[2];
+            gradient[28] += delta1_1 * o0[3];
+            gradient[29] += delta1_1 * o0[4];
+            gradient[31] += delta1_1;
+
+            // Layer 0 gradient: left to __GroupGradient, which adds it for 4 samples at once from the deltas and inputs kept in keep.
+            return loss;
+        }
+
+        /// <summary>Adds the gradient of the looped layers for 4 samples whose backpropagation left their deltas and inputs in <paramref name="keep"/> (4 slices of 5 values); <paramref name="inputs"/> holds the 4 samples.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        private static void __GroupGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> keep, global::System.Span<float> gradient)
+        {
+            ref float gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            ref float keepRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(keep);
+
+            // Layer 0: dE/dw_ji += delta_j^(0) * o_i^(0) + delta_j^(1) * o_i^(1) + delta_j^(2) * o_i^(2) + delta_j^(3) * o_i^(3), dE/db_j += the sum of the deltas.
+            {
+                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, 3);
+                ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, 3);
+                ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, 3);
+                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 0);
+                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 5);
+                ref float d2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, 5);
+                ref float d3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, 5);
+                for (int j = 0; j < 5; j++)
+                {
+                    float a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, j), a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, j), a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, j), a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d3, j);
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(a0), v1 = new global::System.Numerics.Vector<float>(a1), v2 = new global::System.Numerics.Vector<float>(a2), v3 = new global::System.Numerics.Vector<float>(a3);
+                    ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 0 + 3 * j);
+                    int i = 0;
+                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.Load(ref g, i) + (v0 * global::NetCompiler.Generated.VectorMath.Load(ref x0, i) + v1 * global::NetCompiler.Generated.VectorMath.Load(ref x1, i) + v2 * global::NetCompiler.Generated.VectorMath.Load(ref x2, i) + v3 * global::NetCompiler.Generated.VectorMath.Load(ref x3, i)));
+                    }
+                    for (; i < 3; i++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref g, i) += a0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) + a1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, i) + a2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, i) + a3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, i);
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 15 + j) += a0 + a1 + a2 + a3;
+                }
+            }
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>

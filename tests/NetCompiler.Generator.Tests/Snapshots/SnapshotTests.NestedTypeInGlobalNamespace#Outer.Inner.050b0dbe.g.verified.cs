@@ -43,7 +43,7 @@ partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 0;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once, for the summed gradient.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int BatchGradientBytes = 8;
 
@@ -51,7 +51,7 @@ partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private readonly float[] __parameters = __CreateParameters();
 
-        /// <summary>The summed gradient of a batch; allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
+        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private float[]? __batchGradient;
 
@@ -270,7 +270,8 @@ partial class Outer
             global::System.Span<float> g = __batchGradient ??= new float[ParameterCount];
             g.Clear();
             float loss = 0f;
-            for (int row = 0; row < count; row++)
+            int row = 0;
+            for (; row < count; row++)
             {
                 loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);
             }
@@ -278,9 +279,19 @@ partial class Outer
             // p <- p - eta * (1/k) * sum_r dE_r/dp
             float step = learningRate / count;
             global::System.Span<float> p = __parameters;
-            for (int i = 0; i < ParameterCount; i++)
             {
-                p[i] -= step * g[i];
+                ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+                ref float gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                global::System.Numerics.Vector<float> steps = new global::System.Numerics.Vector<float>(step);
+                int i = 0;
+                for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref pRef, i, global::NetCompiler.Generated.VectorMath.Load(ref pRef, i) - steps * global::NetCompiler.Generated.VectorMath.Load(ref gRef, i));
+                }
+                for (; i < 2; i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, i) -= step * global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, i);
+                }
             }
             return loss / count;
         }

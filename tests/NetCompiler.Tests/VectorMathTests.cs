@@ -1,0 +1,245 @@
+using System;
+using System.Numerics;
+using NetCompiler.Generated;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace NetCompiler.Tests
+{
+    /// <summary>
+    /// The vector kernels the generated code calls for e^x, tanh and the sigmoid (<c>Runtime/VectorMath.cs</c>, added
+    /// to this assembly by the generator) against <see cref="Math.Exp(double)"/> and <see cref="Math.Tanh(double)"/> in
+    /// double precision, over the whole float range: one float in every 2^12 by bit pattern (about 10^6 values),
+    /// plus the edges and the special values. The accuracy bounds here are the ones VectorMath documents.
+    /// </summary>
+    public sealed class VectorMathTests
+    {
+        private const double ExpUlps = 2;
+        private const double TanhUlps = 2.5;
+        private const double SigmoidUlps = 3;
+
+        private readonly ITestOutputHelper _output;
+
+        public VectorMathTests(ITestOutputHelper output) => _output = output;
+
+        [Fact]
+        public void Exp_IsWithinTwoUlpWhereTheResultIsNormal()
+        {
+            float[] x = Sweep(-87.33f, 88.72f);
+            float[] y = new float[x.Length];
+            VectorMath.Exp(x, y);
+            double worst = WorstUlps(x, y, Math.Exp, out float at);
+            _output.WriteLine($"e^x: worst {worst:F3} ulp at x = {at:R} over {x.Length} values");
+            Assert.True(worst <= ExpUlps, $"e^x is {worst} ulp off at x = {at:R}");
+        }
+
+        [Fact]
+        public void Tanh_IsWithinTwoAndAHalfUlp()
+        {
+            float[] x = Sweep(-12f, 12f);
+            float[] y = new float[x.Length];
+            VectorMath.Tanh(x, y);
+            double worst = WorstUlps(x, y, Math.Tanh, out float at);
+            _output.WriteLine($"tanh: worst {worst:F3} ulp at x = {at:R} over {x.Length} values");
+            Assert.True(worst <= TanhUlps, $"tanh is {worst} ulp off at x = {at:R}");
+        }
+
+        [Fact]
+        public void Sigmoid_IsWithinThreeUlpWhereTheResultIsNormal()
+        {
+            float[] x = Sweep(-87f, 30f);
+            float[] y = new float[x.Length];
+            VectorMath.Sigmoid(x, y);
+            double worst = WorstUlps(x, y, v => 1d / (1d + Math.Exp(-v)), out float at);
+            _output.WriteLine($"sigmoid: worst {worst:F3} ulp at x = {at:R} over {x.Length} values");
+            Assert.True(worst <= SigmoidUlps, $"the sigmoid is {worst} ulp off at x = {at:R}");
+        }
+
+        [Theory]
+        [InlineData(0f, 1f)]
+        [InlineData(1f, 2.71828183f)]
+        [InlineData(float.PositiveInfinity, float.PositiveInfinity)]
+        [InlineData(float.NegativeInfinity, 0f)]
+        [InlineData(88.73f, float.PositiveInfinity)]
+        [InlineData(1000f, float.PositiveInfinity)]
+        [InlineData(-87.34f, 0f)]
+        [InlineData(-1000f, 0f)]
+        [InlineData(float.NaN, float.NaN)]
+        public void Exp_SpecialValues(float x, float expected) => Assert.Equal(expected, Scalar(VectorMath.Exp, x));
+
+        [Fact]
+        public void Exp_JustBelowOverflowIsFinite()
+        {
+            // Where round(x / ln 2) = 128 the kernel caps n at 127; the result must still be the finite e^x.
+            foreach (float x in new[] { 88.4f, 88.6f, 88.72f })
+            {
+                float y = Scalar(VectorMath.Exp, x);
+                Assert.True(float.IsFinite(y), $"e^{x} = {y}");
+                Assert.True(Ulps(y, Math.Exp(x)) <= ExpUlps, $"e^{x} = {y:R}, exact {Math.Exp(x):R}");
+            }
+        }
+
+        [Theory]
+        [InlineData(0f, 0f)]
+        [InlineData(9.1f, 1f)]
+        [InlineData(-9.1f, -1f)]
+        [InlineData(50f, 1f)]
+        [InlineData(float.PositiveInfinity, 1f)]
+        [InlineData(float.NegativeInfinity, -1f)]
+        [InlineData(float.NaN, float.NaN)]
+        public void Tanh_SpecialValues(float x, float expected) => Assert.Equal(expected, Scalar(VectorMath.Tanh, x));
+
+        [Fact]
+        public void Tanh_KeepsTheSignOfZeroAndTinyValues()
+        {
+            Assert.True(float.IsNegative(Scalar(VectorMath.Tanh, -0f)));
+            Assert.Equal(1e-30f, Scalar(VectorMath.Tanh, 1e-30f));
+            Assert.Equal(-1e-30f, Scalar(VectorMath.Tanh, -1e-30f));
+        }
+
+        [Theory]
+        [InlineData(0f, 0.5f)]
+        [InlineData(100f, 1f)]
+        [InlineData(-100f, 0f)]
+        [InlineData(float.PositiveInfinity, 1f)]
+        [InlineData(float.NegativeInfinity, 0f)]
+        [InlineData(float.NaN, float.NaN)]
+        public void Sigmoid_SpecialValues(float x, float expected) => Assert.Equal(expected, Scalar(VectorMath.Sigmoid, x));
+
+        [Fact]
+        public void SpanResults_DoNotDependOnLengthOrPosition()
+        {
+            // Whole vectors and the padded tail must give every element the same value.
+            var random = new Random(5);
+            for (int length = 0; length <= 3 * Vector<float>.Count + 1; length++)
+            {
+                float[] x = new float[length];
+                for (int i = 0; i < length; i++)
+                {
+                    x[i] = (float)((random.NextDouble() - 0.5) * 20);
+                }
+
+                float[] exp = new float[length];
+                float[] tanh = new float[length];
+                float[] sigmoid = new float[length];
+                VectorMath.Exp(x, exp);
+                VectorMath.Tanh(x, tanh);
+                VectorMath.Sigmoid(x, sigmoid);
+                for (int i = 0; i < length; i++)
+                {
+                    Assert.Equal(Scalar(VectorMath.Exp, x[i]), exp[i]);
+                    Assert.Equal(Scalar(VectorMath.Tanh, x[i]), tanh[i]);
+                    Assert.Equal(Scalar(VectorMath.Sigmoid, x[i]), sigmoid[i]);
+                }
+
+                // In place gives the same.
+                float[] inPlace = (float[])x.Clone();
+                VectorMath.Tanh(inPlace, inPlace);
+                Assert.Equal(tanh, inPlace);
+            }
+        }
+
+        [Fact]
+        public void ExpSum_ShiftsAndSums()
+        {
+            float[] x = { 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f };
+            float[] y = new float[x.Length];
+            float sum = VectorMath.ExpSum(x, 11f, y);
+            double expected = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.True(Ulps(y[i], Math.Exp(x[i] - 11.0)) <= ExpUlps);
+                expected += Math.Exp(x[i] - 11.0);
+            }
+
+            Assert.Equal(expected, sum, 5);
+        }
+
+        [Fact]
+        public void DoubleKernels_AreTheMathFunctions()
+        {
+            double[] x = { -800, -3.5, -0.1, 0, 1e-300, 0.7, 2, 40, 800 };
+            double[] exp = new double[x.Length];
+            double[] tanh = new double[x.Length];
+            double[] sigmoid = new double[x.Length];
+            VectorMath.Exp(x, exp);
+            VectorMath.Tanh(x, tanh);
+            VectorMath.Sigmoid(x, sigmoid);
+            double[] shifted = new double[x.Length];
+            double sum = VectorMath.ExpSum(x, 1.5, shifted);
+            double expectedSum = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.Equal(Math.Exp(x[i]), exp[i]);
+                Assert.Equal(Math.Tanh(x[i]), tanh[i]);
+                Assert.Equal(1 / (1 + Math.Exp(-x[i])), sigmoid[i]);
+                Assert.Equal(Math.Exp(x[i] - 1.5), shifted[i]);
+                expectedSum += Math.Exp(x[i] - 1.5);
+            }
+
+            Assert.Equal(expectedSum, sum);
+        }
+
+        /// <summary>Every float in [lo, hi] whose bit pattern is a multiple of 2^12 (both signs), plus lo and hi.</summary>
+        private static float[] Sweep(float lo, float hi)
+        {
+            var values = new System.Collections.Generic.List<float> { lo, hi };
+            for (long bits = 0; bits < 0x7F800000L; bits += 1 << 12)
+            {
+                float v = BitConverter.Int32BitsToSingle((int)bits);
+                if (v <= hi)
+                {
+                    values.Add(v);
+                }
+
+                if (-v >= lo)
+                {
+                    values.Add(-v);
+                }
+            }
+
+            return values.ToArray();
+        }
+
+        private static double WorstUlps(float[] x, float[] y, Func<double, double> exact, out float at)
+        {
+            double worst = 0;
+            at = float.NaN;
+            for (int i = 0; i < x.Length; i++)
+            {
+                double e = exact(x[i]);
+                if (Math.Abs(e) < 1.1754943508222875e-38)
+                {
+                    continue; // subnormal results are documented as flushed to zero
+                }
+
+                double ulps = Ulps(y[i], e);
+                if (!(ulps <= worst))
+                {
+                    worst = ulps;
+                    at = x[i];
+                }
+            }
+
+            return worst;
+        }
+
+        /// <summary>|actual - exact| in units of the float spacing at the exact value.</summary>
+        private static double Ulps(float actual, double exact)
+        {
+            float rounded = (float)exact;
+            double ulp = Math.Abs((double)MathF.BitIncrement(MathF.Abs(rounded)) - MathF.Abs(rounded));
+            return Math.Abs(actual - exact) / ulp;
+        }
+
+        private delegate void SpanFunction(ReadOnlySpan<float> x, Span<float> y);
+
+        private static float Scalar(SpanFunction function, float x)
+        {
+            Span<float> value = stackalloc float[1];
+            value[0] = x;
+            function(value, value);
+            return value[0];
+        }
+    }
+}
