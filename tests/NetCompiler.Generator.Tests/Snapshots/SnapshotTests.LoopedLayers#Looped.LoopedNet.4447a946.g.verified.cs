@@ -557,40 +557,15 @@ namespace Looped
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p), 0);
                 global::System.Numerics.Vector<float> rates = new global::System.Numerics.Vector<float>(learningRate);
-                for (int j = 0; j < 4; j += 4)
+                // Rows whose delta_j is 0 (ReLU units that are off) are skipped: their step is 0.
+                for (int j = 0; j < 5; j++)
                 {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
-                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
-                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
-                    float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) - rates * (v1 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) - rates * (v2 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) - rates * (v3 * xi));
-                    }
-                    for (; i < 4; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) -= learningRate * (d1 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) -= learningRate * (d2 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) -= learningRate * (d3 * xi);
-                    }
-                    p[20 + j] -= learningRate * d0;
-                    p[20 + j + 1] -= learningRate * d1;
-                    p[20 + j + 2] -= learningRate * d2;
-                    p[20 + j + 3] -= learningRate * d3;
-                }
-                {
-                    const int j = 4;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
                     float d0 = delta0[j];
+                    if (d0 == 0f)
+                    {
+                        continue;
+                    }
                     global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1080,40 +1055,15 @@ namespace Looped
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 0);
-                for (int j = 0; j < 4; j += 4)
+                // Rows whose delta_j is 0 (ReLU units that are off) are skipped: their step is 0.
+                for (int j = 0; j < 5; j++)
                 {
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
-                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
-                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
-                    float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) + v1 * xi);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) + v2 * xi);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) + v3 * xi);
-                    }
-                    for (; i < 4; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += d0 * xi;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) += d1 * xi;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) += d2 * xi;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) += d3 * xi;
-                    }
-                    gradient[20 + j] += d0;
-                    gradient[20 + j + 1] += d1;
-                    gradient[20 + j + 2] += d2;
-                    gradient[20 + j + 3] += d3;
-                }
-                {
-                    const int j = 4;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
                     float d0 = delta0[j];
+                    if (d0 == 0f)
+                    {
+                        continue;
+                    }
                     global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1350,6 +1300,10 @@ namespace Looped
                 for (int j = 0; j < 5; j++)
                 {
                     float a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, j), a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, j), a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, j), a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d3, j);
+                    if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f)
+                    {
+                        continue; // a ReLU unit that is off for all these rows: nothing to add
+                    }
                     global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(a0), v1 = new global::System.Numerics.Vector<float>(a1), v2 = new global::System.Numerics.Vector<float>(a2), v3 = new global::System.Numerics.Vector<float>(a3);
                     ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 0 + 4 * j);
                     int i = 0;
