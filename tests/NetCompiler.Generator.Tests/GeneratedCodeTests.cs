@@ -267,6 +267,29 @@ public class GeneratedCodeTests
     }
 
     [Fact]
+    public void TheArithmeticMethodsAreCompiledFullyOptimizedFromTheFirstCall()
+    {
+        // Decided by measurement (README, "Speed against other .NET options"): no tier-0 phase for a network.
+        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run("""
+            using NetCompiler;
+            [Network(64, Loss = Loss.CrossEntropy)]
+            [Dense(32, Activation.ReLU)]
+            [Dense(10, Activation.Softmax)]
+            public partial class Digits { }
+            """)).Values.Single();
+        const string Optimize = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+        foreach (string method in new[] { "public float ComputeLoss(", "public float Train(", "public float TrainBatch(", "private void __Forward(", "private float __Gradient(", "private float __Backpropagate(", "private static void __GroupGradient(" })
+        {
+            int at = text.IndexOf(method, System.StringComparison.Ordinal);
+            Assert.True(at > 0, method);
+            string header = text.Substring(text.LastIndexOf("</summary>", at, System.StringComparison.Ordinal), at - text.LastIndexOf("</summary>", at, System.StringComparison.Ordinal));
+            Assert.Contains(Optimize, header);
+        }
+
+        Assert.Equal(7, System.Text.RegularExpressions.Regex.Matches(text, System.Text.RegularExpressions.Regex.Escape(Optimize)).Count);
+    }
+
+    [Fact]
     public void NoDeclarationUnrollsMoreThan2048WeightsInOneNetwork()
     {
         // Otherwise 256 unrolled 32x32 layers would be 70 MB of C# and a build that takes many minutes.

@@ -287,6 +287,7 @@ internal static partial class NetworkEmitter
         string vm = NetworkPlan.VectorMath;
         w.Line($"/// <summary>Adds the gradient of the looped layers for {group} samples whose backpropagation left their deltas and inputs in <paramref name=\"keep\"/> ({group} slices of {plan.KeepLength} values); <paramref name=\"inputs\"/> holds the {group} samples.</summary>");
         w.Line(GeneratedCodeAttribute);
+        w.Line(OptimizeAttribute);
         w.Open($"private static void __GroupGradient(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> keep, global::System.Span<{t}> gradient)");
         w.Line($"ref {t} gRef = ref {plan.Reference("gradient")};");
         w.Line($"ref {t} keepRef = ref {plan.Reference("keep")};");

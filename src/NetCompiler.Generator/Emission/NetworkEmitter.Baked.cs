@@ -39,6 +39,7 @@ internal static partial class NetworkEmitter
 
         w.Line("/// <summary>The forward pass (lengths already checked); unrolled layers have their weights as constants.</summary>");
         w.Line(GeneratedCodeAttribute);
+        w.Line(OptimizeAttribute);
         w.Open($"private static void __Forward(global::System.ReadOnlySpan<{t}> input, global::System.Span<{t}> output)");
         if (!plan.AllUnrolled)
         {

@@ -52,6 +52,7 @@ namespace NetCompiler.Generated
         private const float C8 = 1f / 40320f;
 
         /// <summary>e^x for each element.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static global::System.Numerics.Vector<float> Exp(global::System.Numerics.Vector<float> x)
         {
             global::System.Numerics.Vector<float> clamped = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(x, new global::System.Numerics.Vector<float>(ExpUnderflow)), new global::System.Numerics.Vector<float>(ExpOverflow));
@@ -80,6 +81,7 @@ namespace NetCompiler.Generated
         }
 
         /// <summary>tanh x for each element.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static global::System.Numerics.Vector<float> Tanh(global::System.Numerics.Vector<float> x)
         {
             // tanh |x| = (e^(2|x|) - 1) / (e^(2|x|) + 1) = m / (m + 2) with m = e^y - 1, y = 2|x|: no cancellation anywhere,
@@ -124,6 +126,7 @@ namespace NetCompiler.Generated
         public static void Sigmoid(global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => Map(x, y, Function.Sigmoid);
 
         /// <summary>y_i = e^(x_i - shift) for every element; returns sum_i y_i. <paramref name="y"/> may be <paramref name="x"/> itself.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static float ExpSum(global::System.ReadOnlySpan<float> x, float shift, global::System.Span<float> y)
         {
             Map(x, y, Function.Exp, shift);
@@ -211,6 +214,7 @@ namespace NetCompiler.Generated
         }
 
         /// <summary>Applies <paramref name="function"/> to x - shift, whole vectors first, then the last few elements through a zero-padded vector.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Map(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, Function function, float shift = 0f)
         {
             if (y.Length < x.Length)

@@ -99,6 +99,7 @@ namespace Baking
 
         /// <summary>The forward pass (lengths already checked); unrolled layers have their weights as constants.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void __Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             // Inputs: o_i = x_i.

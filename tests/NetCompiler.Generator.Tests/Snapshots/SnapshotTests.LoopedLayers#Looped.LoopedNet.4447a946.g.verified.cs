@@ -133,6 +133,7 @@ namespace Looped
         /// <returns>The loss E.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float ComputeLoss(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target)
         {
             if (input.Length != InputCount)
@@ -316,6 +317,7 @@ namespace Looped
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN or infinite.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float Train(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, float learningRate)
         {
             if (input.Length != InputCount)
@@ -595,6 +597,7 @@ namespace Looped
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN or infinite.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
         {
             if (inputs.Length == 0 || inputs.Length % InputCount != 0)
@@ -698,6 +701,7 @@ namespace Looped
 
         /// <summary>The forward pass (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void __Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
@@ -829,6 +833,7 @@ namespace Looped
 
         /// <summary>Forward pass, loss and backpropagation for one sample, adding dE/dp into <paramref name="gradient"/> (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float __Gradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
@@ -1084,6 +1089,7 @@ namespace Looped
 
         /// <summary>As <see cref="__Gradient"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name="keep"/> for <see cref="__GroupGradient"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float __Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> keep)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
@@ -1282,6 +1288,7 @@ namespace Looped
 
         /// <summary>Adds the gradient of the looped layers for 4 samples whose backpropagation left their deltas and inputs in <paramref name="keep"/> (4 slices of 13 values); <paramref name="inputs"/> holds the 4 samples.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void __GroupGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> keep, global::System.Span<float> gradient)
         {
             ref float gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
