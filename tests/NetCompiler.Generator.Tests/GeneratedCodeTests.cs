@@ -248,16 +248,19 @@ public class GeneratedCodeTests
         Assert.Contains("p[0] -= learningRate * (delta0_0 * x0);", text);
     }
 
+    /// <summary>The digits network (64-32-10): both layers looped by the default rule.</summary>
+    private const string DigitsSource = """
+        using NetCompiler;
+        [Network(64, Loss = Loss.CrossEntropy)]
+        [Dense(32, Activation.ReLU)]
+        [Dense(10, Activation.Softmax)]
+        public partial class Digits { }
+        """;
+
     [Fact]
     public void LargeLayersAreLoopedWithConstantBounds()
     {
-        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run("""
-            using NetCompiler;
-            [Network(64, Loss = Loss.CrossEntropy)]
-            [Dense(32, Activation.ReLU)]
-            [Dense(10, Activation.Softmax)]
-            public partial class Digits { }
-            """)).Values.Single();
+        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run(DigitsSource)).Values.Single();
         string forward = MethodBody(text, "private void __Forward(");
         // Four rows of W per pass over the inputs; 64 inputs are whole vectors at any width, so no scalar tail.
         Assert.Contains("for (int j = 0; j < 32; j += 4)", forward);
@@ -270,13 +273,7 @@ public class GeneratedCodeTests
     public void TheArithmeticMethodsAreCompiledFullyOptimizedFromTheFirstCall()
     {
         // Decided by measurement (README, "Speed against other .NET options"): no tier-0 phase for a network.
-        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run("""
-            using NetCompiler;
-            [Network(64, Loss = Loss.CrossEntropy)]
-            [Dense(32, Activation.ReLU)]
-            [Dense(10, Activation.Softmax)]
-            public partial class Digits { }
-            """)).Values.Single();
+        string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run(DigitsSource)).Values.Single();
         const string Optimize = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
         foreach (string method in new[] { "public float ComputeLoss(", "public float Train(", "public float TrainBatch(", "private void __Forward(", "private float __Gradient(", "private float __Backpropagate(", "private static void __GroupGradient(" })
         {
