@@ -137,22 +137,7 @@ internal static partial class NetworkEmitter
         w.Line($"ref {plan.T} x = ref {plan.Reference(plan.InSpan(l))};");
         w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.WeightOffset});");
         w.Line($"ref {plan.T} dst = ref {plan.Reference(target)};");
-        int full = layer.Units / RowBlock * RowBlock;
-        if (full > 0)
-        {
-            w.Open($"for (int j = 0; j < {full}; j += {RowBlock})");
-            WriteDotRows(w, plan, layer, RowBlock, "j");
-            w.Close();
-        }
-
-        if (full < layer.Units)
-        {
-            w.Open();
-            w.Line($"const int j = {full};");
-            WriteDotRows(w, plan, layer, layer.Units - full, "j");
-            w.Close();
-        }
-
+        WriteRowBlocks(w, layer.Units, "j", (rows, j) => WriteDotRows(w, plan, layer, rows, j));
         w.Close();
 
         if (softmax)
@@ -202,11 +187,7 @@ internal static partial class NetworkEmitter
     {
         int n = layer.Inputs;
         string vm = NetworkPlan.VectorMath;
-        w.Line($"ref {plan.T} w0 = ref {NetworkPlan.Unsafe}.Add(ref w, {n} * {j});");
-        for (int r = 1; r < rows; r++)
-        {
-            w.Line($"ref {plan.T} w{r} = ref {NetworkPlan.Unsafe}.Add(ref w{r - 1}, {n});");
-        }
+        WriteRowRefs(w, plan, n, rows, j);
 
         w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r} = {plan.Vector}.Zero"))};");
         w.Line("int i = 0;");

@@ -137,8 +137,6 @@ internal sealed class NetworkPlan
     /// <summary><c>ref</c>-able expression for the first element of <paramref name="span"/>.</summary>
     public string Reference(string span) => $"global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span})";
 
-    /// <summary>A vector of the elements of <paramref name="span"/> from <paramref name="index"/> on.</summary>
-    public string Load(string span, string index) => $"new {Vector}({span}.Slice({index}))";
 
     /// <summary>The i-th input to layer <paramref name="l"/>: o_i of the previous layer, or x_i.</summary>
     public string In(int l, int i) => l == 0
