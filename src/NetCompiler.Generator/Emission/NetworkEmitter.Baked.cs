@@ -37,6 +37,7 @@ internal static partial class NetworkEmitter
 
         WriteForwardMembers(w, plan, isStatic: true);
 
+        WriteScratchTypes(w, plan, trainable: false);
         w.Line("/// <summary>The forward pass (lengths already checked); unrolled layers have their weights as constants.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line(OptimizeAttribute);

@@ -71,12 +71,12 @@ internal static partial class NetworkEmitter
         if (plan.Baked is not null)
         {
             w.Line($"/// baked: inference only, parameters compiled in from {Escape(plan.Spec.BakedParameters!)} (read-only data, no heap)");
-            w.Line($"/// stack (stackalloc): Forward {Literals.Int(plan.ScratchBytes(backward: false))} bytes");
+            w.Line($"/// stack: Forward {Literals.Int(plan.ScratchBytes(backward: false))} bytes");
         }
         else
         {
             w.Line($"/// loss: {plan.Spec.Loss}, {LossFormula(plan)}");
-            w.Line($"/// stack (stackalloc): Forward/ComputeLoss {Literals.Int(plan.ScratchBytes(backward: false))} bytes, Gradient/Train/TrainBatch {Literals.Int(plan.ScratchBytes(backward: true))} bytes;");
+            w.Line($"/// stack: Forward/ComputeLoss {Literals.Int(plan.ScratchBytes(backward: false))} bytes, Gradient/Train/TrainBatch {Literals.Int(plan.ScratchBytes(backward: true))} bytes;");
             w.Line($"/// heap: the parameters, plus {Literals.Int(plan.BatchBufferLength * plan.ScalarBytes)} bytes allocated once by the first TrainBatch");
         }
         w.Line("/// </code>");

@@ -8,19 +8,64 @@ internal static partial class NetworkEmitter
     /// <summary>Most terms in one generated statement; longer sums continue with <c>+=</c> (keeps expression trees shallow for the compiler).</summary>
     private const int TermsPerStatement = 16;
 
-    /// <summary>Declares the stack-allocated spans for layers whose values do not live in locals.</summary>
+    /// <summary>
+    /// Declares the spans for layers whose values do not live in locals: slices of one stack local of a
+    /// <see cref="WriteScratchTypes">__Scratch</see> struct (rather than <c>stackalloc</c>, which costs a localloc and a
+    /// stack cookie check on every call), or with <paramref name="keep"/> of the kept-values buffer.
+    /// </summary>
     private static void WriteScratch(SourceWriter w, NetworkPlan plan, bool backward, bool keep = false)
     {
-        foreach ((string name, int length) in plan.ScratchSpans(backward))
+        int length = plan.StackLength(backward, keep);
+        if (length > 0)
         {
-            w.Line(keep && plan.KeptSpans.TryGetValue(name, out int offset)
-                ? $"global::System.Span<{plan.T}> {name} = keep.Slice({offset}, {length});"
-                : $"global::System.Span<{plan.T}> {name} = stackalloc {plan.T}[{length}];");
+            w.Line($"{ScratchType(length)} scratch = default;");
+            w.Line($"global::System.Span<{plan.T}> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref {NetworkPlan.Unsafe}.As<{ScratchType(length)}, {plan.T}>(ref scratch), {length});");
+        }
+
+        int offset = 0;
+        foreach ((string name, int size) in plan.ScratchSpans(backward))
+        {
+            if (keep && plan.KeptSpans.TryGetValue(name, out int kept))
+            {
+                w.Line($"global::System.Span<{plan.T}> {name} = keep.Slice({kept}, {size});");
+            }
+            else
+            {
+                w.Line($"global::System.Span<{plan.T}> {name} = stack.Slice({offset}, {size});");
+                offset += size;
+            }
         }
 
         if (!plan.AllUnrolled)
         {
             w.Line($"ref {plan.T} pRef = ref {plan.Reference("p")};");
+        }
+    }
+
+    private static string ScratchType(int length) => $"__Scratch{length}";
+
+    /// <summary>The stack buffers of <see cref="WriteScratch"/>: one struct of explicit size per length a method needs.</summary>
+    private static void WriteScratchTypes(SourceWriter w, NetworkPlan plan, bool trainable)
+    {
+        var lengths = new SortedSet<int> { plan.StackLength(backward: false, keep: false) };
+        if (trainable)
+        {
+            lengths.Add(plan.StackLength(backward: true, keep: false));
+            if (!plan.AllUnrolled)
+            {
+                lengths.Add(plan.StackLength(backward: true, keep: true));
+            }
+        }
+
+        foreach (int length in lengths.Where(n => n > 0))
+        {
+            w.Line($"/// <summary>Stack memory for {length} values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>");
+            w.Line(GeneratedCodeAttribute);
+            w.Line($"[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = {Literals.Int((long)length * plan.ScalarBytes)})]");
+            w.Line($"private struct {ScratchType(length)}");
+            w.Line("{");
+            w.Line("}");
+            w.Line();
         }
     }
 
@@ -147,7 +192,7 @@ internal static partial class NetworkEmitter
             w.Open($"for (int j = 1; j < {layer.Units}; j++)");
             w.Line($"max{l} = {plan.Math}.Max(max{l}, net{l}[j]);");
             w.Close();
-            w.Line($"{plan.T} sum{l} = {NetworkPlan.VectorMath}.ExpSum(net{l}, max{l}, o{l});");
+            WriteExpSum(w, plan, layer);
             w.Open($"for (int j = 0; j < {layer.Units}; j++)");
             w.Line($"o{l}[j] = o{l}[j] / sum{l};");
             w.Close();
@@ -166,11 +211,26 @@ internal static partial class NetworkEmitter
     {
         switch (layer.Activation)
         {
-            case Activation.Sigmoid:
-                w.Line($"{NetworkPlan.VectorMath}.Sigmoid({net}, {o});");
+            case Activation.Sigmoid or Activation.Tanh when !plan.VectorKernels:
+                w.Line($"{NetworkPlan.VectorMath}.{layer.Activation}({net}, {o});");
                 return;
-            case Activation.Tanh:
-                w.Line($"{NetworkPlan.VectorMath}.Tanh({net}, {o});");
+            case Activation.Sigmoid or Activation.Tanh:
+                w.Line($"// Vector<T>.Count values at a time through VectorMath.{layer.Activation} (a few ulp, see that file), the rest (if any) one by one.");
+                w.Open();
+                w.Line($"ref {plan.T} src = ref {plan.Reference(net)};");
+                w.Line($"ref {plan.T} dst = ref {plan.Reference(o)};");
+                w.Line("int j = 0;");
+                w.Open($"for (; j <= {layer.Units} - {plan.Vector}.Count; j += {plan.Vector}.Count)");
+                w.Line($"{NetworkPlan.VectorMath}.Store(ref dst, j, {NetworkPlan.VectorMath}.{layer.Activation}({NetworkPlan.VectorMath}.Load(ref src, j)));");
+                w.Close();
+                if (layer.Units % NetworkPlan.WidestVector != 0)
+                {
+                    w.Open($"for (; j < {layer.Units}; j++)");
+                    w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = {ActivationFormulas.Apply(plan, layer.Activation, $"{NetworkPlan.Unsafe}.Add(ref src, j)")};");
+                    w.Close();
+                }
+
+                w.Close();
                 return;
             case Activation.Identity when net == o:
                 return;
@@ -180,6 +240,43 @@ internal static partial class NetworkEmitter
                 w.Close();
                 return;
         }
+    }
+
+    /// <summary>Softmax numerators o_j = e^(net_j - m) and their sum, declared as <c>sum{l}</c>.</summary>
+    private static void WriteExpSum(SourceWriter w, NetworkPlan plan, LayerPlan layer)
+    {
+        int l = layer.Index;
+        string vm = NetworkPlan.VectorMath;
+        if (!plan.VectorKernels)
+        {
+            w.Line($"{plan.T} sum{l} = {vm}.ExpSum(net{l}, max{l}, o{l});");
+            return;
+        }
+
+        w.Line($"// e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum{l} = sum_j e^(net_j - m).");
+        w.Line($"{plan.T} sum{l};");
+        w.Open();
+        w.Line($"ref {plan.T} src = ref {plan.Reference($"net{l}")};");
+        w.Line($"ref {plan.T} dst = ref {plan.Reference($"o{l}")};");
+        w.Line($"{plan.Vector} shift = new {plan.Vector}(max{l});");
+        w.Line($"{plan.Vector} sums = {plan.Vector}.Zero;");
+        w.Line("int j = 0;");
+        w.Open($"for (; j <= {layer.Units} - {plan.Vector}.Count; j += {plan.Vector}.Count)");
+        w.Line($"{plan.Vector} e = {vm}.Exp({vm}.Load(ref src, j) - shift);");
+        w.Line($"{vm}.Store(ref dst, j, e);");
+        w.Line("sums += e;");
+        w.Close();
+        w.Line($"sum{l} = global::System.Numerics.Vector.Dot(sums, {plan.Vector}.One);");
+        if (layer.Units % NetworkPlan.WidestVector != 0)
+        {
+            w.Open($"for (; j < {layer.Units}; j++)");
+            w.Line($"{plan.T} e = {plan.Math}.Exp({NetworkPlan.Unsafe}.Add(ref src, j) - max{l});");
+            w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = e;");
+            w.Line($"sum{l} += e;");
+            w.Close();
+        }
+
+        w.Close();
     }
 
     /// <summary>net[j + r] = sum_i w[inputs * (j + r) + i] * x[i] (+ b) for the rows r &lt; <paramref name="rows"/>.</summary>

@@ -80,7 +80,7 @@ internal static partial class NetworkEmitter
         string name = plan.Spec.TypeName;
 
         WriteSizeConstants(w, plan);
-        w.Line("/// <summary>Stack memory (<c>stackalloc</c>) that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>");
+        w.Line("/// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"public const int TrainingScratchBytes = {Literals.Int(plan.ScratchBytes(backward: true))};");
         w.Line();
@@ -262,6 +262,7 @@ internal static partial class NetworkEmitter
         WriteParameterFileMembers(w, plan);
 
         // Private cores.
+        WriteScratchTypes(w, plan, trainable: true);
         w.Line("/// <summary>The forward pass (lengths already checked).</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line(OptimizeAttribute);
@@ -335,8 +336,8 @@ internal static partial class NetworkEmitter
         w.Line($"public const int ParameterBytes = {Literals.Int((long)plan.ParameterCount * plan.ScalarBytes)};");
         w.Line();
         w.Line(plan.Baked is null
-            ? "/// <summary>Stack memory (<c>stackalloc</c>) that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>"
-            : "/// <summary>Stack memory (<c>stackalloc</c>) that Forward and ForwardBatch use for the values of looped layers; 0 when every layer is unrolled.</summary>");
+            ? "/// <summary>Stack memory that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>"
+            : "/// <summary>Stack memory that Forward and ForwardBatch use for the values of looped layers; 0 when every layer is unrolled.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"public const int ForwardScratchBytes = {Literals.Int(plan.ScratchBytes(backward: false))};");
         w.Line();

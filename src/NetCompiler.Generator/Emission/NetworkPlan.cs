@@ -123,6 +123,9 @@ internal sealed class NetworkPlan
     /// <summary><c>global::System.Numerics.Vector&lt;T&gt;</c>: the machine's SIMD width, chosen by the JIT.</summary>
     public string Vector => $"global::System.Numerics.Vector<{T}>";
 
+    /// <summary>Whether VectorMath has Vector&lt;T&gt; kernels for e^x, tanh and sigmoid (float); for double it calls Math per element.</summary>
+    public bool VectorKernels => Spec.Precision == Precision.Single;
+
     /// <summary>The shared vector kernels (<c>Runtime/VectorMath.cs</c>).</summary>
     public const string VectorMath = "global::NetCompiler.Generated.VectorMath";
 
@@ -238,6 +241,21 @@ internal sealed class NetworkPlan
                 }
             }
         }
+    }
+
+    /// <summary>Values of <see cref="ScratchSpans"/> that live on the stack (with <paramref name="keep"/>, those not in the kept-values buffer).</summary>
+    public int StackLength(bool backward, bool keep)
+    {
+        int values = 0;
+        foreach ((string name, int length) in ScratchSpans(backward))
+        {
+            if (!(keep && KeptSpans.ContainsKey(name)))
+            {
+                values += length;
+            }
+        }
+
+        return values;
     }
 
     /// <summary>Bytes of <see cref="ScratchSpans"/>.</summary>

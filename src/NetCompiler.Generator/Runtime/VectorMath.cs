@@ -52,7 +52,7 @@ namespace NetCompiler.Generated
         private const float C8 = 1f / 40320f;
 
         /// <summary>e^x for each element.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static global::System.Numerics.Vector<float> Exp(global::System.Numerics.Vector<float> x)
         {
             global::System.Numerics.Vector<float> clamped = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(x, new global::System.Numerics.Vector<float>(ExpUnderflow)), new global::System.Numerics.Vector<float>(ExpOverflow));
@@ -81,7 +81,7 @@ namespace NetCompiler.Generated
         }
 
         /// <summary>tanh x for each element.</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static global::System.Numerics.Vector<float> Tanh(global::System.Numerics.Vector<float> x)
         {
             // tanh |x| = (e^(2|x|) - 1) / (e^(2|x|) + 1) = m / (m + 2) with m = e^y - 1, y = 2|x|: no cancellation anywhere,
@@ -113,6 +113,7 @@ namespace NetCompiler.Generated
         }
 
         /// <summary>The logistic sigmoid 1 / (1 + e^-x) for each element.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::System.Numerics.Vector<float> Sigmoid(global::System.Numerics.Vector<float> x) =>
             global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + Exp(-x));
 

@@ -36,7 +36,7 @@ internal static class GeneratorLimits
     public const int MaxParameters = 1 << 24;
 
     /// <summary>
-    /// Most units summed over all layers. Working values live on the stack (<c>stackalloc</c>), a few per
+    /// Most units summed over all layers. Working values live on the stack (a struct local viewed as a span), a few per
     /// unit; this keeps a training step under 256 KB of stack even in double precision.
     /// </summary>
     public const int MaxTotalUnits = 16384;

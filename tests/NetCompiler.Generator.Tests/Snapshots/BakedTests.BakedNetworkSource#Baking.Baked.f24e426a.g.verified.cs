@@ -14,7 +14,7 @@ namespace Baking
     /// 1      Dense 3 -> 2  Softmax     w p[9..14]            24     6             18             unrolled
     /// total                            15                    60     12            30
     /// baked: inference only, parameters compiled in from model.safetensors (read-only data, no heap)
-    /// stack (stackalloc): Forward 0 bytes
+    /// stack: Forward 0 bytes
     /// </code>
     /// </remarks>
     partial class Baked
@@ -35,7 +35,7 @@ namespace Baking
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterBytes = 60;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Forward and ForwardBatch use for the values of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Forward and ForwardBatch use for the values of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 0;
 

@@ -14,7 +14,7 @@ namespace Baking
     /// 1      Dense 3 -> 2  Softmax     w p[9..14]            24     6             18             looped
     /// total                            15                    60     12            30
     /// baked: inference only, parameters compiled in from Models/model.safetensors (read-only data, no heap)
-    /// stack (stackalloc): Forward 28 bytes
+    /// stack: Forward 28 bytes
     /// </code>
     /// </remarks>
     partial class BakedLooped
@@ -35,7 +35,7 @@ namespace Baking
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterBytes = 60;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Forward and ForwardBatch use for the values of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Forward and ForwardBatch use for the values of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 28;
 
@@ -97,15 +97,24 @@ namespace Baking
             }
         }
 
+        /// <summary>Stack memory for 7 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 28)]
+        private struct __Scratch7
+        {
+        }
+
         /// <summary>The forward pass (lengths already checked); unrolled layers have their weights as constants.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void __Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::System.ReadOnlySpan<float> p = Parameters;
-            global::System.Span<float> o0 = stackalloc float[3];
-            global::System.Span<float> net1 = stackalloc float[2];
-            global::System.Span<float> o1 = stackalloc float[2];
+            __Scratch7 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch7, float>(ref scratch), 7);
+            global::System.Span<float> o0 = stack.Slice(0, 3);
+            global::System.Span<float> net1 = stack.Slice(3, 2);
+            global::System.Span<float> o1 = stack.Slice(5, 2);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 2 -> 3, Tanh, bias (looped: 6 weights > UnrollLimit 0).
@@ -147,7 +156,20 @@ namespace Baking
                 }
             }
             // o_j = f(net_j) = tanh(net_j)
-            global::NetCompiler.Generated.VectorMath.Tanh(o0, o0);
+            // Vector<T>.Count values at a time through VectorMath.Tanh (a few ulp, see that file), the rest (if any) one by one.
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Tanh(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                }
+                for (; j < 3; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.MathF.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                }
+            }
 
             // Layer 1: Dense 3 -> 2, Softmax, no bias (looped: 6 weights > UnrollLimit 0).
             // Weights w_ji = p[9 + 3 * j + i].
@@ -188,7 +210,28 @@ namespace Baking
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            float sum1;
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> shift = new global::System.Numerics.Vector<float>(max1);
+                global::System.Numerics.Vector<float> sums = global::System.Numerics.Vector<float>.Zero;
+                int j = 0;
+                for (; j <= 2 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> e = global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, j) - shift);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
+                    sums += e;
+                }
+                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                for (; j < 2; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                    sum1 += e;
+                }
+            }
             for (int j = 0; j < 2; j++)
             {
                 o1[j] = o1[j] / sum1;

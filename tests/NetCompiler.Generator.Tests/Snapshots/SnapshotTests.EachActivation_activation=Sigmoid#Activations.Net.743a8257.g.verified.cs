@@ -14,7 +14,7 @@ namespace Activations
     /// 1      Dense 2 -> 2  Sigmoid     w p[6..9], b p[10..11]  24     4             12             unrolled
     /// total                            12                      48     8             20
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack (stackalloc): Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
     /// heap: the parameters, plus 48 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -36,11 +36,11 @@ namespace Activations
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterBytes = 48;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 0;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 0;
 

@@ -14,7 +14,7 @@ namespace Looped
     /// 1      Dense 5 -> 3  Softmax     w p[25..39], b p[40..42]  72     15            45             looped
     /// total                            43                        172    35            85
     /// loss: CrossEntropy, E = -sum_k d_k * ln y_k (cross-entropy)
-    /// stack (stackalloc): Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 76 bytes;
+    /// stack: Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 76 bytes;
     /// heap: the parameters, plus 380 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -36,11 +36,11 @@ namespace Looped
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterBytes = 172;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 44;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 76;
 
@@ -146,9 +146,11 @@ namespace Looped
             }
 
             global::System.ReadOnlySpan<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
-            global::System.Span<float> net1 = stackalloc float[3];
-            global::System.Span<float> o1 = stackalloc float[3];
+            __Scratch11 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch11, float>(ref scratch), 11);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
+            global::System.Span<float> net1 = stack.Slice(5, 3);
+            global::System.Span<float> o1 = stack.Slice(8, 3);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
@@ -262,7 +264,28 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            float sum1;
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> shift = new global::System.Numerics.Vector<float>(max1);
+                global::System.Numerics.Vector<float> sums = global::System.Numerics.Vector<float>.Zero;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> e = global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, j) - shift);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
+                    sums += e;
+                }
+                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                for (; j < 3; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                    sum1 += e;
+                }
+            }
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;
@@ -334,11 +357,13 @@ namespace Looped
             }
 
             global::System.Span<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
-            global::System.Span<float> delta0 = stackalloc float[5];
-            global::System.Span<float> net1 = stackalloc float[3];
-            global::System.Span<float> o1 = stackalloc float[3];
-            global::System.Span<float> delta1 = stackalloc float[3];
+            __Scratch19 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch19, float>(ref scratch), 19);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
+            global::System.Span<float> delta0 = stack.Slice(5, 5);
+            global::System.Span<float> net1 = stack.Slice(10, 3);
+            global::System.Span<float> o1 = stack.Slice(13, 3);
+            global::System.Span<float> delta1 = stack.Slice(16, 3);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
@@ -452,7 +477,28 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            float sum1;
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> shift = new global::System.Numerics.Vector<float>(max1);
+                global::System.Numerics.Vector<float> sums = global::System.Numerics.Vector<float>.Zero;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> e = global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, j) - shift);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
+                    sums += e;
+                }
+                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                for (; j < 3; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                    sum1 += e;
+                }
+            }
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;
@@ -699,15 +745,38 @@ namespace Looped
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 5, 4, 1, 3, 5, 1 };
 
+        /// <summary>Stack memory for 6 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 24)]
+        private struct __Scratch6
+        {
+        }
+
+        /// <summary>Stack memory for 11 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 44)]
+        private struct __Scratch11
+        {
+        }
+
+        /// <summary>Stack memory for 19 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 76)]
+        private struct __Scratch19
+        {
+        }
+
         /// <summary>The forward pass (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void __Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
-            global::System.Span<float> net1 = stackalloc float[3];
-            global::System.Span<float> o1 = stackalloc float[3];
+            __Scratch11 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch11, float>(ref scratch), 11);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
+            global::System.Span<float> net1 = stack.Slice(5, 3);
+            global::System.Span<float> o1 = stack.Slice(8, 3);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
@@ -821,7 +890,28 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            float sum1;
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> shift = new global::System.Numerics.Vector<float>(max1);
+                global::System.Numerics.Vector<float> sums = global::System.Numerics.Vector<float>.Zero;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> e = global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, j) - shift);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
+                    sums += e;
+                }
+                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                for (; j < 3; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                    sum1 += e;
+                }
+            }
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;
@@ -837,11 +927,13 @@ namespace Looped
         private float __Gradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
-            global::System.Span<float> delta0 = stackalloc float[5];
-            global::System.Span<float> net1 = stackalloc float[3];
-            global::System.Span<float> o1 = stackalloc float[3];
-            global::System.Span<float> delta1 = stackalloc float[3];
+            __Scratch19 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch19, float>(ref scratch), 19);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
+            global::System.Span<float> delta0 = stack.Slice(5, 5);
+            global::System.Span<float> net1 = stack.Slice(10, 3);
+            global::System.Span<float> o1 = stack.Slice(13, 3);
+            global::System.Span<float> delta1 = stack.Slice(16, 3);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
@@ -955,7 +1047,28 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            float sum1;
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> shift = new global::System.Numerics.Vector<float>(max1);
+                global::System.Numerics.Vector<float> sums = global::System.Numerics.Vector<float>.Zero;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> e = global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, j) - shift);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
+                    sums += e;
+                }
+                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                for (; j < 3; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                    sum1 += e;
+                }
+            }
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;
@@ -1093,10 +1206,12 @@ namespace Looped
         private float __Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> keep)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
+            __Scratch6 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch6, float>(ref scratch), 6);
             global::System.Span<float> o0 = keep.Slice(8, 5);
             global::System.Span<float> delta0 = keep.Slice(0, 5);
-            global::System.Span<float> net1 = stackalloc float[3];
-            global::System.Span<float> o1 = stackalloc float[3];
+            global::System.Span<float> net1 = stack.Slice(0, 3);
+            global::System.Span<float> o1 = stack.Slice(3, 3);
             global::System.Span<float> delta1 = keep.Slice(5, 3);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
@@ -1211,7 +1326,28 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            float sum1 = global::NetCompiler.Generated.VectorMath.ExpSum(net1, max1, o1);
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            float sum1;
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> shift = new global::System.Numerics.Vector<float>(max1);
+                global::System.Numerics.Vector<float> sums = global::System.Numerics.Vector<float>.Zero;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> e = global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, j) - shift);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
+                    sums += e;
+                }
+                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                for (; j < 3; j++)
+                {
+                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                    sum1 += e;
+                }
+            }
             for (int j = 0; j < 3; j++)
             {
                 o1[j] = o1[j] / sum1;

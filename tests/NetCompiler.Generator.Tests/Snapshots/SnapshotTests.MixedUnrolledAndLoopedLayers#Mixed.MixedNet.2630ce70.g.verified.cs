@@ -15,7 +15,7 @@ namespace Mixed
     /// 2      Dense 2 -> 2  Softmax     w p[32..35], b p[36..37]  24     4             12             unrolled
     /// total                            38                        152    29            72
     /// loss: MeanSquaredError, E = (1/n) * sum_k (d_k - y_k)^2, n = 2
-    /// stack (stackalloc): Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 40 bytes;
+    /// stack: Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 40 bytes;
     /// heap: the parameters, plus 232 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -37,11 +37,11 @@ namespace Mixed
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterBytes = 152;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 20;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 40;
 
@@ -147,7 +147,9 @@ namespace Mixed
             }
 
             global::System.ReadOnlySpan<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
+            __Scratch5 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch5, float>(ref scratch), 5);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
@@ -212,7 +214,20 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                }
+            }
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
@@ -299,8 +314,10 @@ namespace Mixed
             }
 
             global::System.Span<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
-            global::System.Span<float> delta0 = stackalloc float[5];
+            __Scratch10 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch10, float>(ref scratch), 10);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
+            global::System.Span<float> delta0 = stack.Slice(5, 5);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
@@ -365,7 +382,20 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                }
+            }
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
@@ -608,13 +638,29 @@ namespace Mixed
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 5, 3, 1, 2, 5, 1, 2, 2, 1 };
 
+        /// <summary>Stack memory for 5 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 20)]
+        private struct __Scratch5
+        {
+        }
+
+        /// <summary>Stack memory for 10 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 40)]
+        private struct __Scratch10
+        {
+        }
+
         /// <summary>The forward pass (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void __Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
+            __Scratch5 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch5, float>(ref scratch), 5);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
@@ -679,7 +725,20 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                }
+            }
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
@@ -715,8 +774,10 @@ namespace Mixed
         private float __Gradient(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
-            global::System.Span<float> delta0 = stackalloc float[5];
+            __Scratch10 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch10, float>(ref scratch), 10);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
+            global::System.Span<float> delta0 = stack.Slice(5, 5);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
@@ -781,7 +842,20 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                }
+            }
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].
@@ -916,7 +990,9 @@ namespace Mixed
         private float __Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> keep)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
-            global::System.Span<float> o0 = stackalloc float[5];
+            __Scratch5 scratch = default;
+            global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch5, float>(ref scratch), 5);
+            global::System.Span<float> o0 = stack.Slice(0, 5);
             global::System.Span<float> delta0 = keep.Slice(0, 5);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
@@ -982,7 +1058,20 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            global::NetCompiler.Generated.VectorMath.Sigmoid(o0, o0);
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            {
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                }
+            }
 
             // Layer 1: Dense 5 -> 2, Tanh, bias (unrolled).
             // Weights w_ji = p[20 + 5 * j + i], biases b_j = p[30 + j].

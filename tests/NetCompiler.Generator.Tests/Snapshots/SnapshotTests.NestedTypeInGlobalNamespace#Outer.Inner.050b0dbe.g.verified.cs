@@ -13,7 +13,7 @@ partial class Outer
     /// 0      Dense 1 -> 1  Identity    w p[0..0], b p[1..1]  8      1             2              unrolled
     /// total                            2                     8      1             2
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack (stackalloc): Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
     /// heap: the parameters, plus 8 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -35,11 +35,11 @@ partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterBytes = 8;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 0;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 0;
 

@@ -16,7 +16,7 @@ namespace Deep
     /// 3      Dense 3 -> 2  Identity    w p[40..45], b p[46..47]  32     6             18             unrolled
     /// total                            48                        192    39            105
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack (stackalloc): Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
     /// heap: the parameters, plus 192 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -38,11 +38,11 @@ namespace Deep
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ParameterBytes = 192;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Forward, ForwardBatch and ComputeLoss use for the values of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 0;
 
-        /// <summary>Stack memory (<c>stackalloc</c>) that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 0;
 
