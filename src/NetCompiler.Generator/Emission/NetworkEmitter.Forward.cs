@@ -55,6 +55,11 @@ internal static partial class NetworkEmitter
             {
                 lengths.Add(plan.StackLength(backward: true, keep: true));
             }
+
+            if (plan.LaneBatch)
+            {
+                lengths.Add(plan.LaneScratchLength);
+            }
         }
 
         foreach (int length in lengths.Where(n => n > 0))

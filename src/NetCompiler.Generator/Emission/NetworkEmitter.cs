@@ -217,6 +217,10 @@ internal static partial class NetworkEmitter
             w.Line("g.Clear();");
             w.Line($"{t} loss = {plan.Lit(0)};");
             w.Line("int row = 0;");
+            if (plan.LaneBatch)
+            {
+                WriteLaneBatch(w, plan);
+            }
         }
         else
         {

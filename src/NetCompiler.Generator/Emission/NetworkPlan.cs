@@ -123,6 +123,21 @@ internal sealed class NetworkPlan
     /// <summary><c>global::System.Numerics.Vector&lt;T&gt;</c>: the machine's SIMD width, chosen by the JIT.</summary>
     public string Vector => $"global::System.Numerics.Vector<{T}>";
 
+    /// <summary>Most lanes TrainBatch's lane-per-sample pass is emitted for (a 512-bit Vector&lt;float&gt;); wider vectors take the per-row path.</summary>
+    public const int MaxLanes = 16;
+
+    /// <summary>Most parameters for the lane-per-sample TrainBatch: one Vector&lt;T&gt; of gradient sums each.</summary>
+    public const int LaneBatchMaxParameters = 512;
+
+    /// <summary>
+    /// Whether TrainBatch takes Vector&lt;T&gt;.Count rows at a time, one per lane: every layer unrolled, float (vector
+    /// kernels for the activations), a loss without logarithms (squared errors), and few enough parameters.
+    /// </summary>
+    public bool LaneBatch => Baked is null && AllUnrolled && VectorKernels && Spec.Loss != Loss.CrossEntropy && ParameterCount <= LaneBatchMaxParameters;
+
+    /// <summary>Values in the lane-per-sample transposition buffer: inputs and targets of <see cref="MaxLanes"/> rows.</summary>
+    public int LaneScratchLength => (InputCount + OutputCount) * MaxLanes;
+
     /// <summary>Whether VectorMath has Vector&lt;T&gt; kernels for e^x, tanh and sigmoid (float); for double it calls Math per element.</summary>
     public bool VectorKernels => Spec.Precision == Precision.Single;
 

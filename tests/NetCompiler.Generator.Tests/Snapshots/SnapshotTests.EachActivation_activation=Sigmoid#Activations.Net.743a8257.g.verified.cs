@@ -319,6 +319,108 @@ namespace Activations
             g.Clear();
             float loss = 0f;
             int row = 0;
+            // Vector<T>.Count rows at a time, one row per lane: every value below is a Vector<T> whose lane s belongs to row
+            // row + s, so each statement is the per-sample formula for Count samples at once. Parameters are broadcast to
+            // all lanes (p_k below is p[k] in every lane); gp_k sums dE/dp_k per lane and is added across its lanes at the end.
+            if (global::System.Numerics.Vector<float>.Count <= 16)
+            {
+                __Scratch64 scratch = default;
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, float>(ref scratch);
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+                int width = global::System.Numerics.Vector<float>.Count;
+                global::System.ReadOnlySpan<float> parameters = __parameters;
+                global::System.Numerics.Vector<float> p0 = new global::System.Numerics.Vector<float>(parameters[0]);
+                global::System.Numerics.Vector<float> p1 = new global::System.Numerics.Vector<float>(parameters[1]);
+                global::System.Numerics.Vector<float> p2 = new global::System.Numerics.Vector<float>(parameters[2]);
+                global::System.Numerics.Vector<float> p3 = new global::System.Numerics.Vector<float>(parameters[3]);
+                global::System.Numerics.Vector<float> p4 = new global::System.Numerics.Vector<float>(parameters[4]);
+                global::System.Numerics.Vector<float> p5 = new global::System.Numerics.Vector<float>(parameters[5]);
+                global::System.Numerics.Vector<float> p6 = new global::System.Numerics.Vector<float>(parameters[6]);
+                global::System.Numerics.Vector<float> p7 = new global::System.Numerics.Vector<float>(parameters[7]);
+                global::System.Numerics.Vector<float> p8 = new global::System.Numerics.Vector<float>(parameters[8]);
+                global::System.Numerics.Vector<float> p9 = new global::System.Numerics.Vector<float>(parameters[9]);
+                global::System.Numerics.Vector<float> p10 = new global::System.Numerics.Vector<float>(parameters[10]);
+                global::System.Numerics.Vector<float> p11 = new global::System.Numerics.Vector<float>(parameters[11]);
+                global::System.Numerics.Vector<float> gp0 = global::System.Numerics.Vector<float>.Zero, gp1 = global::System.Numerics.Vector<float>.Zero, gp2 = global::System.Numerics.Vector<float>.Zero, gp3 = global::System.Numerics.Vector<float>.Zero, gp4 = global::System.Numerics.Vector<float>.Zero, gp5 = global::System.Numerics.Vector<float>.Zero, gp6 = global::System.Numerics.Vector<float>.Zero, gp7 = global::System.Numerics.Vector<float>.Zero;
+                global::System.Numerics.Vector<float> gp8 = global::System.Numerics.Vector<float>.Zero, gp9 = global::System.Numerics.Vector<float>.Zero, gp10 = global::System.Numerics.Vector<float>.Zero, gp11 = global::System.Numerics.Vector<float>.Zero;
+                global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
+                for (; row <= count - width; row += width)
+                {
+                    // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
+                    for (int s = 0; s < width; s++)
+                    {
+                        ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
+                        ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 2 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
+                    }
+                    global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+                    global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+                    global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+                    global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+
+                    // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
+                    global::System.Numerics.Vector<float> net0_0 = p0 * x0 + p1 * x1 + p4;
+                    global::System.Numerics.Vector<float> net0_1 = p2 * x0 + p3 * x1 + p5;
+                    global::System.Numerics.Vector<float> o0_0 = global::NetCompiler.Generated.VectorMath.Sigmoid(net0_0);
+                    global::System.Numerics.Vector<float> o0_1 = global::NetCompiler.Generated.VectorMath.Sigmoid(net0_1);
+
+                    // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
+                    global::System.Numerics.Vector<float> net1_0 = p6 * o0_0 + p7 * o0_1 + p10;
+                    global::System.Numerics.Vector<float> net1_1 = p8 * o0_0 + p9 * o0_1 + p11;
+                    global::System.Numerics.Vector<float> o1_0 = global::NetCompiler.Generated.VectorMath.Sigmoid(net1_0);
+                    global::System.Numerics.Vector<float> o1_1 = global::NetCompiler.Generated.VectorMath.Sigmoid(net1_1);
+
+                    // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
+                    global::System.Numerics.Vector<float> error0 = d0 - o1_0;
+                    global::System.Numerics.Vector<float> error1 = d1 - o1_1;
+                    losses += (error0 * error0 + error1 * error1) * 0.5f;
+
+                    // Output layer 1: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = o_k * (1 - o_k).
+                    global::System.Numerics.Vector<float> delta1_0 = (o1_0 - d0) * (o1_0 * (global::System.Numerics.Vector<float>.One - o1_0));
+                    global::System.Numerics.Vector<float> delta1_1 = (o1_1 - d1) * (o1_1 * (global::System.Numerics.Vector<float>.One - o1_1));
+
+                    // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = o_j * (1 - o_j).
+                    global::System.Numerics.Vector<float> delta0_0 = (o0_0 * (global::System.Numerics.Vector<float>.One - o0_0)) * (p6 * delta1_0 + p8 * delta1_1);
+                    global::System.Numerics.Vector<float> delta0_1 = (o0_1 * (global::System.Numerics.Vector<float>.One - o0_1)) * (p7 * delta1_0 + p9 * delta1_1);
+
+                    // Layer 1 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+                    gp6 += delta1_0 * o0_0;
+                    gp7 += delta1_0 * o0_1;
+                    gp10 += delta1_0;
+                    gp8 += delta1_1 * o0_0;
+                    gp9 += delta1_1 * o0_1;
+                    gp11 += delta1_1;
+
+                    // Layer 0 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+                    gp0 += delta0_0 * x0;
+                    gp1 += delta0_0 * x1;
+                    gp4 += delta0_0;
+                    gp2 += delta0_1 * x0;
+                    gp3 += delta0_1 * x1;
+                    gp5 += delta0_1;
+                }
+
+                // Add up the lanes: g_k += sum over the lanes of gp_k; the loss likewise.
+                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += global::System.Numerics.Vector.Dot(gp0, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += global::System.Numerics.Vector.Dot(gp1, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += global::System.Numerics.Vector.Dot(gp2, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += global::System.Numerics.Vector.Dot(gp3, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += global::System.Numerics.Vector.Dot(gp4, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += global::System.Numerics.Vector.Dot(gp5, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += global::System.Numerics.Vector.Dot(gp6, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += global::System.Numerics.Vector.Dot(gp7, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += global::System.Numerics.Vector.Dot(gp8, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += global::System.Numerics.Vector.Dot(gp9, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += global::System.Numerics.Vector.Dot(gp10, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += global::System.Numerics.Vector.Dot(gp11, global::System.Numerics.Vector<float>.One);
+                loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
+            }
+
             for (; row < count; row++)
             {
                 loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);
@@ -384,6 +486,13 @@ namespace Activations
         /// <summary>(units, inputs, has bias) per layer, for the parameter-file code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 2, 2, 1, 2, 2, 1 };
+
+        /// <summary>Stack memory for 64 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 256)]
+        private struct __Scratch64
+        {
+        }
 
         /// <summary>The forward pass (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]

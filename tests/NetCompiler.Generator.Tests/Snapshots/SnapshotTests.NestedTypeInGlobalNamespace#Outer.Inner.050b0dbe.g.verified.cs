@@ -274,6 +274,57 @@ partial class Outer
             g.Clear();
             float loss = 0f;
             int row = 0;
+            // Vector<T>.Count rows at a time, one row per lane: every value below is a Vector<T> whose lane s belongs to row
+            // row + s, so each statement is the per-sample formula for Count samples at once. Parameters are broadcast to
+            // all lanes (p_k below is p[k] in every lane); gp_k sums dE/dp_k per lane and is added across its lanes at the end.
+            if (global::System.Numerics.Vector<float>.Count <= 16)
+            {
+                __Scratch32 scratch = default;
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, float>(ref scratch);
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+                int width = global::System.Numerics.Vector<float>.Count;
+                global::System.ReadOnlySpan<float> parameters = __parameters;
+                global::System.Numerics.Vector<float> p0 = new global::System.Numerics.Vector<float>(parameters[0]);
+                global::System.Numerics.Vector<float> p1 = new global::System.Numerics.Vector<float>(parameters[1]);
+                global::System.Numerics.Vector<float> gp0 = global::System.Numerics.Vector<float>.Zero, gp1 = global::System.Numerics.Vector<float>.Zero;
+                global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
+                for (; row <= count - width; row += width)
+                {
+                    // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
+                    for (int s = 0; s < width; s++)
+                    {
+                        ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
+                        ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
+                    }
+                    global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+                    global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+
+                    // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
+                    global::System.Numerics.Vector<float> net0_0 = p0 * x0 + p1;
+                    global::System.Numerics.Vector<float> o0_0 = net0_0;
+
+                    // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
+                    global::System.Numerics.Vector<float> error0 = d0 - o0_0;
+                    losses += (error0 * error0) * 0.5f;
+
+                    // Output layer 0: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
+                    global::System.Numerics.Vector<float> delta0_0 = (o0_0 - d0);
+
+                    // Layer 0 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+                    gp0 += delta0_0 * x0;
+                    gp1 += delta0_0;
+                }
+
+                // Add up the lanes: g_k += sum over the lanes of gp_k; the loss likewise.
+                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += global::System.Numerics.Vector.Dot(gp0, global::System.Numerics.Vector<float>.One);
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += global::System.Numerics.Vector.Dot(gp1, global::System.Numerics.Vector<float>.One);
+                loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
+            }
+
             for (; row < count; row++)
             {
                 loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);
@@ -339,6 +390,13 @@ partial class Outer
         /// <summary>(units, inputs, has bias) per layer, for the parameter-file code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 1, 1, 1 };
+
+        /// <summary>Stack memory for 32 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 128)]
+        private struct __Scratch32
+        {
+        }
 
         /// <summary>The forward pass (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
