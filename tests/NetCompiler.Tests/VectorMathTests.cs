@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics;
 using NetCompiler.Generated;
 using Xunit;
@@ -109,7 +110,7 @@ namespace NetCompiler.Tests
         [Fact]
         public void SpanResults_DoNotDependOnLengthOrPosition()
         {
-            // Whole vectors and the padded tail must give every element the same value.
+            // Whole vectors and the scalar tail must give every element the same value.
             var random = new Random(5);
             for (int length = 0; length <= 3 * Vector<float>.Count + 1; length++)
             {
@@ -136,6 +137,30 @@ namespace NetCompiler.Tests
                 float[] inPlace = (float[])x.Clone();
                 VectorMath.Tanh(inPlace, inPlace);
                 Assert.Equal(tanh, inPlace);
+            }
+        }
+
+        [Fact]
+        public void ScalarKernels_AreTheVectorKernelsBitForBit()
+        {
+            // The generated code mixes both (vector loops with a scalar tail, unrolled layers in locals, TrainBatch's
+            // lanes and its leftover rows), so they must agree exactly for results not to depend on position or width.
+            float[] specials = { 0f, -0f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, float.MaxValue, float.MinValue, float.Epsilon, -float.Epsilon, 88.7228394f, 88.73f, -87.3365479f, -87.34f, -103.98f, 9.1f, -9.1f };
+            float[] x = Sweep(-110f, 110f).Concat(specials).ToArray();
+            foreach (float value in x)
+            {
+                var lanes = new Vector<float>(value);
+                AssertSameBits(VectorMath.Exp(lanes)[0], VectorMath.Exp(value), "Exp", value);
+                AssertSameBits(VectorMath.Tanh(lanes)[0], VectorMath.Tanh(value), "Tanh", value);
+                AssertSameBits(VectorMath.Sigmoid(lanes)[0], VectorMath.Sigmoid(value), "Sigmoid", value);
+            }
+        }
+
+        private static void AssertSameBits(float vector, float scalar, string function, float x)
+        {
+            if (BitConverter.SingleToInt32Bits(vector) != BitConverter.SingleToInt32Bits(scalar) && !(float.IsNaN(vector) && float.IsNaN(scalar)))
+            {
+                Assert.Fail($"{function}({x:R}): vector kernel {vector:R}, scalar kernel {scalar:R}");
             }
         }
 

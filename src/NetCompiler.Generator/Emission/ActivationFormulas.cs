@@ -3,7 +3,10 @@ namespace NetCompiler.Generator.Emission;
 /// <summary>The code and the comment text of each activation f and its derivative f'.</summary>
 internal static class ActivationFormulas
 {
-    /// <summary>f(net) as an expression over <paramref name="net"/> (a simple name or element access).</summary>
+    /// <summary>
+    /// f(net) as an expression over <paramref name="net"/> (a simple name or element access), through Math/MathF: the
+    /// fastest for values one at a time, as in unrolled layers whose values live in locals.
+    /// </summary>
     public static string Apply(NetworkPlan plan, Activation activation, string net) => activation switch
     {
         Activation.Sigmoid => $"{plan.Lit(1)} / ({plan.Lit(1)} + {plan.Math}.Exp(-{net}))",
@@ -11,6 +14,16 @@ internal static class ActivationFormulas
         Activation.ReLU => $"{net} > {plan.Lit(0)} ? {net} : {plan.Lit(0)}",
         Activation.LeakyReLU => $"{net} > {plan.Lit(0)} ? {net} : {plan.Lit(0.01)} * {net}",
         _ => net,
+    };
+
+    /// <summary>
+    /// f(net) for the scalar tail of a vector loop: in float, sigmoid and tanh through VectorMath's scalar kernels, which
+    /// are its vector kernels bit for bit, so a value's activation does not depend on its position or the vector width.
+    /// </summary>
+    public static string ApplyInTail(NetworkPlan plan, Activation activation, string net) => activation switch
+    {
+        Activation.Sigmoid or Activation.Tanh when plan.VectorKernels => $"{NetworkPlan.VectorMath}.{activation}({net})",
+        _ => Apply(plan, activation, net),
     };
 
     /// <summary>f'(net) written in terms of o = f(net), parenthesized; <c>null</c> when f' = 1.</summary>

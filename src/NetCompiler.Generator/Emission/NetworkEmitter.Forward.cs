@@ -220,7 +220,8 @@ internal static partial class NetworkEmitter
                 w.Line($"{NetworkPlan.VectorMath}.{layer.Activation}({net}, {o});");
                 return;
             case Activation.Sigmoid or Activation.Tanh:
-                w.Line($"// Vector<T>.Count values at a time through VectorMath.{layer.Activation} (a few ulp, see that file), the rest (if any) one by one.");
+                w.Line($"// Vector<T>.Count values at a time through VectorMath.{layer.Activation} (a few ulp, see that file), the rest (if any)");
+                w.Line("// through its scalar twin, which does the same operations: each value's result does not depend on where it sits.");
                 w.Open();
                 w.Line($"ref {plan.T} src = ref {plan.Reference(net)};");
                 w.Line($"ref {plan.T} dst = ref {plan.Reference(o)};");
@@ -231,7 +232,7 @@ internal static partial class NetworkEmitter
                 if (layer.Units % NetworkPlan.WidestVector != 0)
                 {
                     w.Open($"for (; j < {layer.Units}; j++)");
-                    w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = {ActivationFormulas.Apply(plan, layer.Activation, $"{NetworkPlan.Unsafe}.Add(ref src, j)")};");
+                    w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = {ActivationFormulas.ApplyInTail(plan, layer.Activation, $"{NetworkPlan.Unsafe}.Add(ref src, j)")};");
                     w.Close();
                 }
 
@@ -258,7 +259,8 @@ internal static partial class NetworkEmitter
             return;
         }
 
-        w.Line($"// e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum{l} = sum_j e^(net_j - m).");
+        w.Line($"// e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin");
+        w.Line($"// (the same operations); sum{l} = sum_j e^(net_j - m).");
         w.Line($"{plan.T} sum{l};");
         w.Open();
         w.Line($"ref {plan.T} src = ref {plan.Reference($"net{l}")};");
@@ -275,7 +277,7 @@ internal static partial class NetworkEmitter
         if (layer.Units % NetworkPlan.WidestVector != 0)
         {
             w.Open($"for (; j < {layer.Units}; j++)");
-            w.Line($"{plan.T} e = {plan.Math}.Exp({NetworkPlan.Unsafe}.Add(ref src, j) - max{l});");
+            w.Line($"{plan.T} e = {plan.ExpInTail}({NetworkPlan.Unsafe}.Add(ref src, j) - max{l});");
             w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = e;");
             w.Line($"sum{l} += e;");
             w.Close();

@@ -138,6 +138,9 @@ internal sealed class NetworkPlan
     /// <summary>Values in the lane-per-sample transposition buffer: inputs and targets of <see cref="MaxLanes"/> rows.</summary>
     public int LaneScratchLength => (InputCount + OutputCount) * MaxLanes;
 
+    /// <summary>e^x in the scalar tail of a vector loop: VectorMath's scalar kernel in float (bit for bit its vector kernel), Math.Exp in double.</summary>
+    public string ExpInTail => VectorKernels ? $"{VectorMath}.Exp" : $"{Math}.Exp";
+
     /// <summary>Whether VectorMath has Vector&lt;T&gt; kernels for e^x, tanh and sigmoid (float); for double it calls Math per element.</summary>
     public bool VectorKernels => Spec.Precision == Precision.Single;
 

@@ -55,24 +55,21 @@ namespace NetCompiler.Generated
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static global::System.Numerics.Vector<float> Exp(global::System.Numerics.Vector<float> x)
         {
-            global::System.Numerics.Vector<float> clamped = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Max(x, new global::System.Numerics.Vector<float>(ExpUnderflow)), new global::System.Numerics.Vector<float>(ExpOverflow));
+            global::System.Numerics.Vector<float> clamped = AtMost(AtLeast(x, new global::System.Numerics.Vector<float>(ExpUnderflow)), new global::System.Numerics.Vector<float>(ExpOverflow));
 
             // n = round(x / ln 2), at most 127 so that 2^n is a finite float (then r reaches up to ln 2, covered by the degree-8 polynomial).
-            global::System.Numerics.Vector<float> n = global::System.Numerics.Vector.Min(
+            global::System.Numerics.Vector<float> n = AtMost(
                 (clamped * new global::System.Numerics.Vector<float>(Log2E) + new global::System.Numerics.Vector<float>(RoundingShift)) - new global::System.Numerics.Vector<float>(RoundingShift),
                 new global::System.Numerics.Vector<float>(127f));
             global::System.Numerics.Vector<float> r = (clamped - n * new global::System.Numerics.Vector<float>(LnTwoHigh)) - n * new global::System.Numerics.Vector<float>(LnTwoLow);
 
-            // e^r = 1 + r + r^2/2! + ... + r^8/8!, by Horner's rule.
-            global::System.Numerics.Vector<float> p = new global::System.Numerics.Vector<float>(C8);
-            p = p * r + new global::System.Numerics.Vector<float>(C7);
-            p = p * r + new global::System.Numerics.Vector<float>(C6);
-            p = p * r + new global::System.Numerics.Vector<float>(C5);
-            p = p * r + new global::System.Numerics.Vector<float>(C4);
-            p = p * r + new global::System.Numerics.Vector<float>(C3);
-            p = p * r + new global::System.Numerics.Vector<float>(C2);
-            p = p * r + global::System.Numerics.Vector<float>.One;
-            p = p * r + global::System.Numerics.Vector<float>.One;
+            // e^r = 1 + (r + r^2 * q) with q = 1/2! + r/3! + ... + r^6/8!, q in Estrin's form (pairs, then r^2 and r^4 steps:
+            // a shorter chain of dependent operations than Horner's rule). The scalar Exp(float) does the same operations.
+            global::System.Numerics.Vector<float> r2 = r * r;
+            global::System.Numerics.Vector<float> r4 = r2 * r2;
+            global::System.Numerics.Vector<float> q = (new global::System.Numerics.Vector<float>(C5) * r + new global::System.Numerics.Vector<float>(C4)) * r2 + (new global::System.Numerics.Vector<float>(C3) * r + new global::System.Numerics.Vector<float>(C2));
+            q = ((new global::System.Numerics.Vector<float>(C8) * r2) + (new global::System.Numerics.Vector<float>(C7) * r + new global::System.Numerics.Vector<float>(C6))) * r4 + q;
+            global::System.Numerics.Vector<float> p = (q * r2 + r) + global::System.Numerics.Vector<float>.One;
 
             global::System.Numerics.Vector<float> result = p * PowerOfTwo(n);
             result = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(x, new global::System.Numerics.Vector<float>(ExpUnderflow)), global::System.Numerics.Vector<float>.Zero, result);
@@ -86,19 +83,16 @@ namespace NetCompiler.Generated
         {
             // tanh |x| = (e^(2|x|) - 1) / (e^(2|x|) + 1) = m / (m + 2) with m = e^y - 1, y = 2|x|: no cancellation anywhere,
             // as long as m itself is accurate for small y, which the expm1 form below gives.
-            global::System.Numerics.Vector<float> y = global::System.Numerics.Vector.Min(global::System.Numerics.Vector.Abs(x), new global::System.Numerics.Vector<float>(TanhSaturation));
+            global::System.Numerics.Vector<float> y = AtMost(global::System.Numerics.Vector.Abs(x), new global::System.Numerics.Vector<float>(TanhSaturation));
             y += y;
             global::System.Numerics.Vector<float> n = (y * new global::System.Numerics.Vector<float>(Log2E) + new global::System.Numerics.Vector<float>(RoundingShift)) - new global::System.Numerics.Vector<float>(RoundingShift);
             global::System.Numerics.Vector<float> r = (y - n * new global::System.Numerics.Vector<float>(LnTwoHigh)) - n * new global::System.Numerics.Vector<float>(LnTwoLow);
 
-            // e^r - 1 = r + r^2 * (1/2! + r/3! + ... + r^5/7!), by Horner's rule; |r| <= ln(2)/2.
-            global::System.Numerics.Vector<float> q = new global::System.Numerics.Vector<float>(C7);
-            q = q * r + new global::System.Numerics.Vector<float>(C6);
-            q = q * r + new global::System.Numerics.Vector<float>(C5);
-            q = q * r + new global::System.Numerics.Vector<float>(C4);
-            q = q * r + new global::System.Numerics.Vector<float>(C3);
-            q = q * r + new global::System.Numerics.Vector<float>(C2);
-            global::System.Numerics.Vector<float> expm1r = q * (r * r) + r;
+            // e^r - 1 = r + r^2 * q with q = 1/2! + r/3! + ... + r^5/7! in Estrin's form; |r| <= ln(2)/2.
+            global::System.Numerics.Vector<float> r2 = r * r;
+            global::System.Numerics.Vector<float> q = (new global::System.Numerics.Vector<float>(C5) * r + new global::System.Numerics.Vector<float>(C4)) * r2 + (new global::System.Numerics.Vector<float>(C3) * r + new global::System.Numerics.Vector<float>(C2));
+            q = (new global::System.Numerics.Vector<float>(C7) * r + new global::System.Numerics.Vector<float>(C6)) * (r2 * r2) + q;
+            global::System.Numerics.Vector<float> expm1r = q * r2 + r;
 
             // e^y - 1 = 2^n * (e^r - 1) + (2^n - 1), both terms exact to rounding for 0 <= n <= 27.
             global::System.Numerics.Vector<float> scale = PowerOfTwo(n);
@@ -116,6 +110,51 @@ namespace NetCompiler.Generated
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::System.Numerics.Vector<float> Sigmoid(global::System.Numerics.Vector<float> x) =>
             global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + Exp(-x));
+
+        /// <summary>e^x of one value: the operations of the vector kernel, in the same order, so the same result bit for bit.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static float Exp(float x)
+        {
+            float clamped = x < ExpUnderflow ? ExpUnderflow : x;
+            clamped = clamped > ExpOverflow ? ExpOverflow : clamped;
+            float n = (clamped * Log2E + RoundingShift) - RoundingShift;
+            n = n > 127f ? 127f : n;
+            float r = (clamped - n * LnTwoHigh) - n * LnTwoLow;
+            float r2 = r * r;
+            float r4 = r2 * r2;
+            float q = (C5 * r + C4) * r2 + (C3 * r + C2);
+            q = ((C8 * r2) + (C7 * r + C6)) * r4 + q;
+            float p = (q * r2 + r) + 1f;
+            float result = p * PowerOfTwo(n);
+            result = x < ExpUnderflow ? 0f : result;
+            result = x > ExpOverflow ? float.PositiveInfinity : result;
+            return float.IsNaN(x) ? x : result;
+        }
+
+        /// <summary>tanh x of one value: the operations of the vector kernel, in the same order, so the same result bit for bit.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static float Tanh(float x)
+        {
+            float y = global::System.Math.Abs(x);
+            y = y > TanhSaturation ? TanhSaturation : y;
+            y += y;
+            float n = (y * Log2E + RoundingShift) - RoundingShift;
+            float r = (y - n * LnTwoHigh) - n * LnTwoLow;
+            float r2 = r * r;
+            float q = (C5 * r + C4) * r2 + (C3 * r + C2);
+            q = (C7 * r + C6) * (r2 * r2) + q;
+            float expm1r = q * r2 + r;
+            float scale = PowerOfTwo(n);
+            float m = scale * expm1r + (scale - 1f);
+            float magnitude = m / (m + 2f);
+            float result = global::System.BitConverter.Int32BitsToSingle(
+                global::System.BitConverter.SingleToInt32Bits(magnitude) | (global::System.BitConverter.SingleToInt32Bits(x) & int.MinValue));
+            return float.IsNaN(x) ? x : result;
+        }
+
+        /// <summary>1 / (1 + e^-x) of one value, bit for bit as the vector kernel.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static float Sigmoid(float x) => 1f / (1f + Exp(-x));
 
         /// <summary>y_i = e^(x_i) for every element; <paramref name="y"/> may be <paramref name="x"/> itself.</summary>
         public static void Exp(global::System.ReadOnlySpan<float> x, global::System.Span<float> y) => Map(x, y, Function.Exp);
@@ -214,7 +253,7 @@ namespace NetCompiler.Generated
             Sigmoid,
         }
 
-        /// <summary>Applies <paramref name="function"/> to x - shift, whole vectors first, then the last few elements through a zero-padded vector.</summary>
+        /// <summary>Applies <paramref name="function"/> to x - shift, whole vectors first, then the last few elements through the scalar kernels (the same operations).</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Map(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, Function function, float shift = 0f)
         {
@@ -231,12 +270,10 @@ namespace NetCompiler.Generated
                 Apply(new global::System.Numerics.Vector<float>(x.Slice(i)) - shifts, function).CopyTo(y.Slice(i));
             }
 
-            if (i < x.Length)
+            for (; i < x.Length; i++)
             {
-                global::System.Span<float> tail = stackalloc float[count];
-                x.Slice(i).CopyTo(tail);
-                Apply(new global::System.Numerics.Vector<float>(tail) - shifts, function).CopyTo(tail);
-                tail.Slice(0, x.Length - i).CopyTo(y.Slice(i));
+                float value = x[i] - shift;
+                y[i] = function == Function.Exp ? Exp(value) : function == Function.Tanh ? Tanh(value) : Sigmoid(value);
             }
         }
 
@@ -246,6 +283,19 @@ namespace NetCompiler.Generated
             Function.Tanh => Tanh(x),
             _ => Sigmoid(x),
         };
+
+        /// <summary>min(x, bound) for x that is not NaN (NaN stays NaN); a compare and a blend, cheaper than the IEEE <see cref="global::System.Numerics.Vector.Min{T}"/>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Numerics.Vector<float> AtMost(global::System.Numerics.Vector<float> x, global::System.Numerics.Vector<float> bound) =>
+            global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(x, bound), bound, x);
+
+        /// <summary>max(x, bound) for x that is not NaN (NaN stays NaN).</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Numerics.Vector<float> AtLeast(global::System.Numerics.Vector<float> x, global::System.Numerics.Vector<float> bound) =>
+            global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(x, bound), bound, x);
+
+        /// <summary>2^n for integral n in [-126, 127], built from the exponent bits: (n + 127) * 2^23.</summary>
+        private static float PowerOfTwo(float n) => global::System.BitConverter.Int32BitsToSingle(unchecked(((int)n + 127) * (1 << 23)));
 
         /// <summary>2^n for integral n in [-126, 127], built from the exponent bits: (n + 127) * 2^23.</summary>
         private static global::System.Numerics.Vector<float> PowerOfTwo(global::System.Numerics.Vector<float> n) =>

@@ -156,7 +156,8 @@ namespace Baking
                 }
             }
             // o_j = f(net_j) = tanh(net_j)
-            // Vector<T>.Count values at a time through VectorMath.Tanh (a few ulp, see that file), the rest (if any) one by one.
+            // Vector<T>.Count values at a time through VectorMath.Tanh (a few ulp, see that file), the rest (if any)
+            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
@@ -167,7 +168,7 @@ namespace Baking
                 }
                 for (; j < 3; j++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.MathF.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
                 }
             }
 
@@ -210,7 +211,8 @@ namespace Baking
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
+            // (the same operations); sum1 = sum_j e^(net_j - m).
             float sum1;
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
@@ -227,7 +229,7 @@ namespace Baking
                 sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
                 for (; j < 2; j++)
                 {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
                     sum1 += e;
                 }

@@ -264,7 +264,8 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
+            // (the same operations); sum1 = sum_j e^(net_j - m).
             float sum1;
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
@@ -281,7 +282,7 @@ namespace Looped
                 sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
                 for (; j < 3; j++)
                 {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
                     sum1 += e;
                 }
@@ -477,7 +478,8 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
+            // (the same operations); sum1 = sum_j e^(net_j - m).
             float sum1;
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
@@ -494,7 +496,7 @@ namespace Looped
                 sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
                 for (; j < 3; j++)
                 {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
                     sum1 += e;
                 }
@@ -890,7 +892,8 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
+            // (the same operations); sum1 = sum_j e^(net_j - m).
             float sum1;
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
@@ -907,7 +910,7 @@ namespace Looped
                 sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
                 for (; j < 3; j++)
                 {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
                     sum1 += e;
                 }
@@ -1047,7 +1050,8 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
+            // (the same operations); sum1 = sum_j e^(net_j - m).
             float sum1;
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
@@ -1064,7 +1068,7 @@ namespace Looped
                 sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
                 for (; j < 3; j++)
                 {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
                     sum1 += e;
                 }
@@ -1326,7 +1330,8 @@ namespace Looped
             {
                 max1 = global::System.MathF.Max(max1, net1[j]);
             }
-            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) one by one; sum1 = sum_j e^(net_j - m).
+            // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
+            // (the same operations); sum1 = sum_j e^(net_j - m).
             float sum1;
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
@@ -1343,7 +1348,7 @@ namespace Looped
                 sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
                 for (; j < 3; j++)
                 {
-                    float e = global::System.MathF.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
                     sum1 += e;
                 }

@@ -214,7 +214,8 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
+            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
@@ -225,7 +226,7 @@ namespace Mixed
                 }
                 for (; j < 5; j++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
                 }
             }
 
@@ -382,7 +383,8 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
+            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
@@ -393,7 +395,7 @@ namespace Mixed
                 }
                 for (; j < 5; j++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
                 }
             }
 
@@ -725,7 +727,8 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
+            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
@@ -736,7 +739,7 @@ namespace Mixed
                 }
                 for (; j < 5; j++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
                 }
             }
 
@@ -842,7 +845,8 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
+            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
@@ -853,7 +857,7 @@ namespace Mixed
                 }
                 for (; j < 5; j++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
                 }
             }
 
@@ -1058,7 +1062,8 @@ namespace Mixed
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any) one by one.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
+            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
@@ -1069,7 +1074,7 @@ namespace Mixed
                 }
                 for (; j < 5; j++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = 1f / (1f + global::System.MathF.Exp(-global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j)));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
                 }
             }
 
