@@ -141,6 +141,51 @@ namespace NetCompiler.Tests
         }
 
         [Fact]
+        public void Log_IsWithinOneUlpOverEveryPositiveFloat()
+        {
+            // Every positive float whose bit pattern is a multiple of 2^8, subnormals included, plus the neighbours of 1.
+            var values = new System.Collections.Generic.List<float> { 1f, MathF.BitIncrement(1f), MathF.BitDecrement(1f), float.Epsilon, float.MaxValue };
+            for (long bits = 1 << 8; bits < 0x7F800000L; bits += 1 << 8)
+            {
+                values.Add(BitConverter.Int32BitsToSingle((int)bits));
+            }
+
+            double worst = 0;
+            float at = float.NaN;
+            int count = Vector<float>.Count;
+            float[] x = values.ToArray();
+            for (int start = 0; start + count <= x.Length; start += count)
+            {
+                Vector<float> y = VectorMath.Log(new Vector<float>(x, start));
+                for (int i = 0; i < count; i++)
+                {
+                    double exact = Math.Log(x[start + i]);
+                    double ulps = exact == 0 ? (y[i] == 0 ? 0 : double.PositiveInfinity) : Ulps(y[i], exact);
+                    if (!(ulps <= worst))
+                    {
+                        worst = ulps;
+                        at = x[start + i];
+                    }
+                }
+            }
+
+            _output.WriteLine($"ln x: worst {worst:F3} ulp at x = {at:R} over {x.Length} values");
+            Assert.True(worst <= 1.0, $"ln x is off by {worst:F3} ulp at x = {at:R}");
+        }
+
+        [Theory]
+        [InlineData(0f, float.NegativeInfinity)]
+        [InlineData(-1f, float.NaN)]
+        [InlineData(float.NegativeInfinity, float.NaN)]
+        [InlineData(float.PositiveInfinity, float.PositiveInfinity)]
+        [InlineData(float.NaN, float.NaN)]
+        [InlineData(1f, 0f)]
+        public void Log_SpecialValues(float x, float expected) => Assert.Equal(expected, VectorMath.Log(new Vector<float>(x))[0]);
+
+        [Fact]
+        public void Log_OfNegativeZeroIsNegativeInfinity() => Assert.Equal(float.NegativeInfinity, VectorMath.Log(new Vector<float>(-0f))[0]);
+
+        [Fact]
         public void ScalarKernels_AreTheVectorKernelsBitForBit()
         {
             // The generated code mixes both (vector loops with a scalar tail, unrolled layers in locals, TrainBatch's

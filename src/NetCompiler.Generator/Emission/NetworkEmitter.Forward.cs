@@ -59,6 +59,8 @@ internal static partial class NetworkEmitter
             if (plan.LaneBatch)
             {
                 lengths.Add(plan.LaneScratchLength);
+                lengths.Add(plan.LaneSumsLength);
+                lengths.Add(plan.LaneValuesLength);
             }
         }
 

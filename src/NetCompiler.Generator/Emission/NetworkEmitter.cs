@@ -233,6 +233,11 @@ internal static partial class NetworkEmitter
             w.Line("g.Clear();");
             w.Line($"{t} loss = {plan.Lit(0)};");
             w.Line("int row = 0;");
+            if (plan.LaneBatch)
+            {
+                WriteLaneBatch(w, plan);
+            }
+
             w.Open($"for (; row <= count - {group}; row += {group})");
             for (int s = 0; s < group; s++)
             {
@@ -290,6 +295,11 @@ internal static partial class NetworkEmitter
         w.Line("return loss;");
         w.Close();
         w.Line();
+
+        if (plan.LaneBatch)
+        {
+            WriteLaneGroup(w, plan);
+        }
 
         if (!plan.AllUnrolled)
         {

@@ -126,14 +126,37 @@ internal sealed class NetworkPlan
     /// <summary>Most lanes TrainBatch's lane-per-sample pass is emitted for (a 512-bit Vector&lt;float&gt;); wider vectors take the per-row path.</summary>
     public const int MaxLanes = 16;
 
-    /// <summary>Most parameters for the lane-per-sample TrainBatch: one Vector&lt;T&gt; of gradient sums each.</summary>
-    public const int LaneBatchMaxParameters = 512;
+    /// <summary>
+    /// Most parameters for the lane-per-sample TrainBatch: it keeps one Vector&lt;T&gt; of gradient sums and one of the
+    /// broadcast parameter per parameter, and writes every unit out; 256 keeps TrainBatch far below the JIT's limits for
+    /// optimizing a method (locals, IL instructions).
+    /// </summary>
+    public const int LaneBatchMaxParameters = 256;
 
     /// <summary>
-    /// Whether TrainBatch takes Vector&lt;T&gt;.Count rows at a time, one per lane: every layer unrolled, float (vector
-    /// kernels for the activations), a loss without logarithms (squared errors), and few enough parameters.
+    /// Whether TrainBatch takes Vector&lt;T&gt;.Count rows at a time, one per lane: a small trainable float network (the
+    /// activations have vector kernels). Each layer is written out unit by unit there, whether or not it is unrolled
+    /// elsewhere.
     /// </summary>
-    public bool LaneBatch => Baked is null && AllUnrolled && VectorKernels && Spec.Loss != Loss.CrossEntropy && ParameterCount <= LaneBatchMaxParameters;
+    public bool LaneBatch => Baked is null && VectorKernels && ParameterCount <= LaneBatchMaxParameters;
+
+    /// <summary>Values of the lane-per-sample gradient sums: one vector of <see cref="MaxLanes"/> per parameter.</summary>
+    public int LaneSumsLength => ParameterCount * MaxLanes;
+
+    /// <summary>Values of the lane-per-sample buffer for a layer's kernel loop: a vector of <see cref="MaxLanes"/> per unit of the widest layer.</summary>
+    public int LaneValuesLength
+    {
+        get
+        {
+            int units = 1;
+            foreach (LayerPlan layer in Layers)
+            {
+                units = System.Math.Max(units, layer.Units);
+            }
+
+            return units * MaxLanes;
+        }
+    }
 
     /// <summary>Values in the lane-per-sample transposition buffer: inputs and targets of <see cref="MaxLanes"/> rows.</summary>
     public int LaneScratchLength => (InputCount + OutputCount) * MaxLanes;

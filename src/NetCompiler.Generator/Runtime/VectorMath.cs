@@ -8,7 +8,7 @@
 namespace NetCompiler.Generated
 {
     /// <summary>
-    /// e^x, tanh x and the logistic sigmoid 1 / (1 + e^-x) over spans. For <c>float</c> they run on
+    /// e^x, tanh x and the logistic sigmoid 1 / (1 + e^-x) over spans (and ln x on vectors). For <c>float</c> they run on
     /// <see cref="global::System.Numerics.Vector{T}"/> with NetCompiler's own polynomial kernels; for
     /// <c>double</c>, where precision rather than speed is the point, they call <see cref="global::System.Math"/>.
     /// </summary>
@@ -19,7 +19,9 @@ namespace NetCompiler.Generated
     /// is subnormal) is flushed to 0; e^x above 3.4e38 is +infinity. tanh x within 2.5 ulp; the sigmoid within 3 ulp where
     /// its value is a normal float. NaN in gives NaN out.</para>
     /// <para>Every element goes through the same operations whatever its position and whatever the vector width, so a
-    /// value gets the same result on every machine with IEEE single precision arithmetic.</para>
+    /// value gets the same result on every machine with IEEE single precision arithmetic. Each vector kernel has a scalar
+    /// twin (<c>Exp(float)</c>, <c>Tanh(float)</c>, <c>Sigmoid(float)</c>) that does the same operations in the same order,
+    /// for the elements after the last whole vector: the same result, bit for bit.</para>
     /// </remarks>
     [global::Microsoft.CodeAnalysis.Embedded]
     [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -41,6 +43,15 @@ namespace NetCompiler.Generated
 
         // tanh x rounds to +-1 for |x| >= 9.1 (1 - tanh 9.1 = 2.5e-8 < half an ulp of 1).
         private const float TanhSaturation = 9.1f;
+
+        // ln: the smallest normal float, 2^23, the bits of sqrt(2)/2, and the atanh series coefficients 2/(2k+1).
+        private const float SmallestNormal = 1.17549435e-38f;
+        private const float TwoToThe23 = 8388608f;
+        private const int HalfSqrtTwoBits = 0x3F3504F3;
+        private const float L1 = 2f / 3f;
+        private const float L2 = 2f / 5f;
+        private const float L3 = 2f / 7f;
+        private const float L4 = 2f / 9f;
 
         // Taylor coefficients 1/k!.
         private const float C2 = 1f / 2f;
@@ -110,6 +121,39 @@ namespace NetCompiler.Generated
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static global::System.Numerics.Vector<float> Sigmoid(global::System.Numerics.Vector<float> x) =>
             global::System.Numerics.Vector<float>.One / (global::System.Numerics.Vector<float>.One + Exp(-x));
+
+        /// <summary>
+        /// ln x for each element: ln 0 = -infinity, ln +infinity = +infinity, NaN for x &lt; 0 or NaN. Used by TrainBatch's
+        /// lane-per-sample pass for the cross-entropy losses.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining | global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public static global::System.Numerics.Vector<float> Log(global::System.Numerics.Vector<float> x)
+        {
+            // A subnormal x is scaled by 2^23 into the normal range; 23 is taken off its exponent below.
+            global::System.Numerics.Vector<int> tiny = global::System.Numerics.Vector.LessThan(x, new global::System.Numerics.Vector<float>(SmallestNormal));
+            global::System.Numerics.Vector<int> bits = global::System.Numerics.Vector.AsVectorInt32(global::System.Numerics.Vector.ConditionalSelect(tiny, x * new global::System.Numerics.Vector<float>(TwoToThe23), x));
+
+            // x = 2^e * m with m in [sqrt(2)/2, sqrt(2)): e counts from the bits of sqrt(2)/2, m keeps the mantissa.
+            global::System.Numerics.Vector<int> e = global::System.Numerics.Vector.ShiftRightArithmetic(bits - new global::System.Numerics.Vector<int>(HalfSqrtTwoBits), 23);
+            global::System.Numerics.Vector<float> m = global::System.Numerics.Vector.AsVectorSingle(bits - global::System.Numerics.Vector.ShiftLeft(e, 23));
+            global::System.Numerics.Vector<float> k = global::System.Numerics.Vector.ConvertToSingle(e) - global::System.Numerics.Vector.ConditionalSelect(tiny, new global::System.Numerics.Vector<float>(23f), global::System.Numerics.Vector<float>.Zero);
+
+            // ln m = ln(1 + f) = 2 atanh s = 2s + s * R, with s = f / (2 + f), R = 2/3 s^2 + 2/5 s^4 + 2/7 s^6 + 2/9 s^8
+            // (|s| < 0.172, so the next term is below float precision), written as f - (f^2/2 - s * (f^2/2 + R)) to keep
+            // the rounding of the large terms small; then ln x = k * ln 2 + ln m with ln 2 in two parts.
+            global::System.Numerics.Vector<float> f = m - global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> t = f / (new global::System.Numerics.Vector<float>(2f) + f);
+            global::System.Numerics.Vector<float> z = t * t;
+            global::System.Numerics.Vector<float> w = z * z;
+            global::System.Numerics.Vector<float> r = z * (new global::System.Numerics.Vector<float>(L3) * w + new global::System.Numerics.Vector<float>(L1)) + w * (new global::System.Numerics.Vector<float>(L4) * w + new global::System.Numerics.Vector<float>(L2));
+            global::System.Numerics.Vector<float> halfSquare = new global::System.Numerics.Vector<float>(0.5f) * f * f;
+            global::System.Numerics.Vector<float> result = k * new global::System.Numerics.Vector<float>(LnTwoHigh) - ((halfSquare - (t * (halfSquare + r) + k * new global::System.Numerics.Vector<float>(LnTwoLow))) - f);
+
+            result = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.Equals(x, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(float.NegativeInfinity), result);
+            result = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(x, global::System.Numerics.Vector<float>.Zero), new global::System.Numerics.Vector<float>(float.NaN), result);
+            result = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.Equals(x, new global::System.Numerics.Vector<float>(float.PositiveInfinity)), x, result);
+            return KeepNaN(x, result);
+        }
 
         /// <summary>e^x of one value: the operations of the vector kernel, in the same order, so the same result bit for bit.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
@@ -298,11 +342,13 @@ namespace NetCompiler.Generated
         private static float PowerOfTwo(float n) => global::System.BitConverter.Int32BitsToSingle(unchecked(((int)n + 127) * (1 << 23)));
 
         /// <summary>2^n for integral n in [-126, 127], built from the exponent bits: (n + 127) * 2^23.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::System.Numerics.Vector<float> PowerOfTwo(global::System.Numerics.Vector<float> n) =>
             global::System.Numerics.Vector.AsVectorSingle(
                 (global::System.Numerics.Vector.ConvertToInt32(n) + new global::System.Numerics.Vector<int>(127)) * new global::System.Numerics.Vector<int>(1 << 23));
 
         /// <summary><paramref name="result"/>, except NaN where <paramref name="x"/> is NaN.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static global::System.Numerics.Vector<float> KeepNaN(global::System.Numerics.Vector<float> x, global::System.Numerics.Vector<float> result) =>
             global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.Equals(x, x), result, x);
     }

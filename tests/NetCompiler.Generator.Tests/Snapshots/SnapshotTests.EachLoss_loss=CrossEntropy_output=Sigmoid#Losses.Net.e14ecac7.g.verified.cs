@@ -331,6 +331,42 @@ namespace Losses
             g.Clear();
             float loss = 0f;
             int row = 0;
+            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
+            if (global::System.Numerics.Vector<float>.Count <= 16)
+            {
+                __Scratch80 lanesScratch = default;
+                __Scratch240 sumsScratch = default;
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref lanesScratch);
+                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch240, global::System.Numerics.Vector<float>>(ref sumsScratch);
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+                int width = global::System.Numerics.Vector<float>.Count;
+                global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
+                for (; row <= count - width; row += width)
+                {
+                    // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
+                    for (int s = 0; s < width; s++)
+                    {
+                        ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
+                        ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 2 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 4 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 2);
+                    }
+                    losses += __LaneGroup(ref lanes, ref sums);
+                }
+
+                // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
+                ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                for (int k = 0; k < 15; k++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                }
+                loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
+            }
+
             for (; row < count; row++)
             {
                 loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);
@@ -396,6 +432,27 @@ namespace Losses
         /// <summary>(units, inputs, has bias) per layer, for the parameter-file code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 2, 2, 1, 3, 2, 1 };
+
+        /// <summary>Stack memory for 48 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 192)]
+        private struct __Scratch48
+        {
+        }
+
+        /// <summary>Stack memory for 80 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 320)]
+        private struct __Scratch80
+        {
+        }
+
+        /// <summary>Stack memory for 240 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 960)]
+        private struct __Scratch240
+        {
+        }
 
         /// <summary>The forward pass (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -499,6 +556,87 @@ namespace Losses
             gradient[3] += delta0_1 * x1;
             gradient[5] += delta0_1;
             return loss;
+        }
+
+        /// <summary>Forward pass, loss and backpropagation of Vector&lt;T&gt;.Count rows at once, row s in lane s of every value: adds each row's dE/dp_k into lane s of <paramref name="sums"/>[k] and returns the rows' losses, one per lane.</summary>
+        /// <param name="lanes">The rows transposed: Count values of input 0, then of input 1, ..., then of target 0, ...</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            __Scratch48 valuesScratch = default;
+            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch48, global::System.Numerics.Vector<float>>(ref valuesScratch);
+            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            global::System.Numerics.Vector<float> d2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
+            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1 + p[4] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_1 = p[2] * x0 + p[3] * x1 + p[5] * global::System.Numerics.Vector<float>.One;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net0_1;
+            for (int j = 0; j < 2; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+            }
+            global::System.Numerics.Vector<float> o0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
+            global::System.Numerics.Vector<float> o0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+
+            // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
+            global::System.Numerics.Vector<float> net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[12] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[13] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net1_2 = p[10] * o0_0 + p[11] * o0_1 + p[14] * global::System.Numerics.Vector<float>.One;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2) = net1_2;
+            for (int j = 0; j < 3; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+            }
+            global::System.Numerics.Vector<float> o1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
+            global::System.Numerics.Vector<float> o1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+            global::System.Numerics.Vector<float> o1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2);
+            global::System.Numerics.Vector<float> losses;
+
+            // Loss (binary cross-entropy): E = sum_k [max(net_k, 0) - d_k * net_k + ln(1 + e^(-|net_k|))].
+            losses = global::System.Numerics.Vector<float>.Zero;
+            losses += global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_0, global::System.Numerics.Vector<float>.Zero), net1_0, global::System.Numerics.Vector<float>.Zero) - d0 * net1_0 + global::NetCompiler.Generated.VectorMath.Log(global::System.Numerics.Vector<float>.One + global::NetCompiler.Generated.VectorMath.Exp(-global::System.Numerics.Vector.Abs(net1_0)));
+            losses += global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_1, global::System.Numerics.Vector<float>.Zero), net1_1, global::System.Numerics.Vector<float>.Zero) - d1 * net1_1 + global::NetCompiler.Generated.VectorMath.Log(global::System.Numerics.Vector<float>.One + global::NetCompiler.Generated.VectorMath.Exp(-global::System.Numerics.Vector.Abs(net1_1)));
+            losses += global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_2, global::System.Numerics.Vector<float>.Zero), net1_2, global::System.Numerics.Vector<float>.Zero) - d2 * net1_2 + global::NetCompiler.Generated.VectorMath.Log(global::System.Numerics.Vector<float>.One + global::NetCompiler.Generated.VectorMath.Exp(-global::System.Numerics.Vector.Abs(net1_2)));
+
+            // Output layer 1: delta_k = y_k - d_k (Sigmoid and cross-entropy, fused: f' cancels out).
+            global::System.Numerics.Vector<float> delta1_0 = o1_0 - d0;
+            global::System.Numerics.Vector<float> delta1_1 = o1_1 - d1;
+            global::System.Numerics.Vector<float> delta1_2 = o1_2 - d2;
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
+            global::System.Numerics.Vector<float> delta0_0 = (global::System.Numerics.Vector<float>.One - o0_0 * o0_0) * (p[6] * delta1_0 + p[8] * delta1_1 + p[10] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_1 = (global::System.Numerics.Vector<float>.One - o0_1 * o0_1) * (p[7] * delta1_0 + p[9] * delta1_1 + p[11] * delta1_2);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta1_0 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta1_0 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += delta1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta1_1 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += delta1_1 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += delta1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += delta1_2 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += delta1_2 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += delta1_2;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_1 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_1 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_1;
+            return losses;
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>

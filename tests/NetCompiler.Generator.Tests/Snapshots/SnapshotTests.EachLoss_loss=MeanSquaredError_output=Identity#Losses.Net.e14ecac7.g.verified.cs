@@ -329,34 +329,16 @@ namespace Losses
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane: every value below is a Vector<T> whose lane s belongs to row
-            // row + s, so each statement is the per-sample formula for Count samples at once. Parameters are broadcast to
-            // all lanes (p_k below is p[k] in every lane); gp_k sums dE/dp_k per lane and is added across its lanes at the end.
+            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch80 scratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref scratch);
+                __Scratch80 lanesScratch = default;
+                __Scratch240 sumsScratch = default;
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref lanesScratch);
+                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch240, global::System.Numerics.Vector<float>>(ref sumsScratch);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
-                global::System.ReadOnlySpan<float> parameters = __parameters;
-                global::System.Numerics.Vector<float> p0 = new global::System.Numerics.Vector<float>(parameters[0]);
-                global::System.Numerics.Vector<float> p1 = new global::System.Numerics.Vector<float>(parameters[1]);
-                global::System.Numerics.Vector<float> p2 = new global::System.Numerics.Vector<float>(parameters[2]);
-                global::System.Numerics.Vector<float> p3 = new global::System.Numerics.Vector<float>(parameters[3]);
-                global::System.Numerics.Vector<float> p4 = new global::System.Numerics.Vector<float>(parameters[4]);
-                global::System.Numerics.Vector<float> p5 = new global::System.Numerics.Vector<float>(parameters[5]);
-                global::System.Numerics.Vector<float> p6 = new global::System.Numerics.Vector<float>(parameters[6]);
-                global::System.Numerics.Vector<float> p7 = new global::System.Numerics.Vector<float>(parameters[7]);
-                global::System.Numerics.Vector<float> p8 = new global::System.Numerics.Vector<float>(parameters[8]);
-                global::System.Numerics.Vector<float> p9 = new global::System.Numerics.Vector<float>(parameters[9]);
-                global::System.Numerics.Vector<float> p10 = new global::System.Numerics.Vector<float>(parameters[10]);
-                global::System.Numerics.Vector<float> p11 = new global::System.Numerics.Vector<float>(parameters[11]);
-                global::System.Numerics.Vector<float> p12 = new global::System.Numerics.Vector<float>(parameters[12]);
-                global::System.Numerics.Vector<float> p13 = new global::System.Numerics.Vector<float>(parameters[13]);
-                global::System.Numerics.Vector<float> p14 = new global::System.Numerics.Vector<float>(parameters[14]);
-                global::System.Numerics.Vector<float> gp0 = global::System.Numerics.Vector<float>.Zero, gp1 = global::System.Numerics.Vector<float>.Zero, gp2 = global::System.Numerics.Vector<float>.Zero, gp3 = global::System.Numerics.Vector<float>.Zero, gp4 = global::System.Numerics.Vector<float>.Zero, gp5 = global::System.Numerics.Vector<float>.Zero, gp6 = global::System.Numerics.Vector<float>.Zero, gp7 = global::System.Numerics.Vector<float>.Zero;
-                global::System.Numerics.Vector<float> gp8 = global::System.Numerics.Vector<float>.Zero, gp9 = global::System.Numerics.Vector<float>.Zero, gp10 = global::System.Numerics.Vector<float>.Zero, gp11 = global::System.Numerics.Vector<float>.Zero, gp12 = global::System.Numerics.Vector<float>.Zero, gp13 = global::System.Numerics.Vector<float>.Zero, gp14 = global::System.Numerics.Vector<float>.Zero;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
                 for (; row <= count - width; row += width)
                 {
@@ -371,78 +353,15 @@ namespace Losses
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 4 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 2);
                     }
-                    global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-                    global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
-                    global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
-                    global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
-                    global::System.Numerics.Vector<float> d2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
-
-                    // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
-                    global::System.Numerics.Vector<float> net0_0 = p0 * x0 + p1 * x1 + p4;
-                    global::System.Numerics.Vector<float> net0_1 = p2 * x0 + p3 * x1 + p5;
-                    global::System.Numerics.Vector<float> o0_0 = global::NetCompiler.Generated.VectorMath.Tanh(net0_0);
-                    global::System.Numerics.Vector<float> o0_1 = global::NetCompiler.Generated.VectorMath.Tanh(net0_1);
-
-                    // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
-                    global::System.Numerics.Vector<float> net1_0 = p6 * o0_0 + p7 * o0_1 + p12;
-                    global::System.Numerics.Vector<float> net1_1 = p8 * o0_0 + p9 * o0_1 + p13;
-                    global::System.Numerics.Vector<float> net1_2 = p10 * o0_0 + p11 * o0_1 + p14;
-                    global::System.Numerics.Vector<float> o1_0 = net1_0;
-                    global::System.Numerics.Vector<float> o1_1 = net1_1;
-                    global::System.Numerics.Vector<float> o1_2 = net1_2;
-
-                    // Loss: E = (1/n) * sum_k (d_k - y_k)^2, with n = 3.
-                    global::System.Numerics.Vector<float> error0 = d0 - o1_0;
-                    global::System.Numerics.Vector<float> error1 = d1 - o1_1;
-                    global::System.Numerics.Vector<float> error2 = d2 - o1_2;
-                    losses += (error0 * error0 + error1 * error1 + error2 * error2) / new global::System.Numerics.Vector<float>(3f);
-
-                    // Output layer 1: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = (2/n) * (y_k - d_k) and f'(net_k) = 1.
-                    global::System.Numerics.Vector<float> delta1_0 = (o1_0 - d0) * 0.6666667f;
-                    global::System.Numerics.Vector<float> delta1_1 = (o1_1 - d1) * 0.6666667f;
-                    global::System.Numerics.Vector<float> delta1_2 = (o1_2 - d2) * 0.6666667f;
-
-                    // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
-                    global::System.Numerics.Vector<float> delta0_0 = (global::System.Numerics.Vector<float>.One - o0_0 * o0_0) * (p6 * delta1_0 + p8 * delta1_1 + p10 * delta1_2);
-                    global::System.Numerics.Vector<float> delta0_1 = (global::System.Numerics.Vector<float>.One - o0_1 * o0_1) * (p7 * delta1_0 + p9 * delta1_1 + p11 * delta1_2);
-
-                    // Layer 1 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-                    gp6 += delta1_0 * o0_0;
-                    gp7 += delta1_0 * o0_1;
-                    gp12 += delta1_0;
-                    gp8 += delta1_1 * o0_0;
-                    gp9 += delta1_1 * o0_1;
-                    gp13 += delta1_1;
-                    gp10 += delta1_2 * o0_0;
-                    gp11 += delta1_2 * o0_1;
-                    gp14 += delta1_2;
-
-                    // Layer 0 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-                    gp0 += delta0_0 * x0;
-                    gp1 += delta0_0 * x1;
-                    gp4 += delta0_0;
-                    gp2 += delta0_1 * x0;
-                    gp3 += delta0_1 * x1;
-                    gp5 += delta0_1;
+                    losses += __LaneGroup(ref lanes, ref sums);
                 }
 
-                // Add up the lanes: g_k += sum over the lanes of gp_k; the loss likewise.
-                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += global::System.Numerics.Vector.Dot(gp0, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += global::System.Numerics.Vector.Dot(gp1, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += global::System.Numerics.Vector.Dot(gp2, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += global::System.Numerics.Vector.Dot(gp3, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += global::System.Numerics.Vector.Dot(gp4, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += global::System.Numerics.Vector.Dot(gp5, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += global::System.Numerics.Vector.Dot(gp6, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += global::System.Numerics.Vector.Dot(gp7, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += global::System.Numerics.Vector.Dot(gp8, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += global::System.Numerics.Vector.Dot(gp9, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += global::System.Numerics.Vector.Dot(gp10, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += global::System.Numerics.Vector.Dot(gp11, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += global::System.Numerics.Vector.Dot(gp12, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += global::System.Numerics.Vector.Dot(gp13, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += global::System.Numerics.Vector.Dot(gp14, global::System.Numerics.Vector<float>.One);
+                // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
+                ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                for (int k = 0; k < 15; k++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
 
@@ -512,10 +431,24 @@ namespace Losses
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 2, 2, 1, 3, 2, 1 };
 
+        /// <summary>Stack memory for 48 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 192)]
+        private struct __Scratch48
+        {
+        }
+
         /// <summary>Stack memory for 80 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 320)]
         private struct __Scratch80
+        {
+        }
+
+        /// <summary>Stack memory for 240 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 960)]
+        private struct __Scratch240
         {
         }
 
@@ -620,6 +553,80 @@ namespace Losses
             gradient[3] += delta0_1 * x1;
             gradient[5] += delta0_1;
             return loss;
+        }
+
+        /// <summary>Forward pass, loss and backpropagation of Vector&lt;T&gt;.Count rows at once, row s in lane s of every value: adds each row's dE/dp_k into lane s of <paramref name="sums"/>[k] and returns the rows' losses, one per lane.</summary>
+        /// <param name="lanes">The rows transposed: Count values of input 0, then of input 1, ..., then of target 0, ...</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            __Scratch48 valuesScratch = default;
+            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch48, global::System.Numerics.Vector<float>>(ref valuesScratch);
+            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            global::System.Numerics.Vector<float> d2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
+            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1 + p[4] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_1 = p[2] * x0 + p[3] * x1 + p[5] * global::System.Numerics.Vector<float>.One;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net0_1;
+            for (int j = 0; j < 2; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+            }
+            global::System.Numerics.Vector<float> o0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
+            global::System.Numerics.Vector<float> o0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+
+            // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
+            global::System.Numerics.Vector<float> net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[12] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[13] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net1_2 = p[10] * o0_0 + p[11] * o0_1 + p[14] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> o1_0 = net1_0;
+            global::System.Numerics.Vector<float> o1_1 = net1_1;
+            global::System.Numerics.Vector<float> o1_2 = net1_2;
+            global::System.Numerics.Vector<float> losses;
+
+            // Loss: E = (1/n) * sum_k (d_k - y_k)^2, with n = 3.
+            global::System.Numerics.Vector<float> error0 = d0 - o1_0;
+            global::System.Numerics.Vector<float> error1 = d1 - o1_1;
+            global::System.Numerics.Vector<float> error2 = d2 - o1_2;
+            losses = (error0 * error0 + error1 * error1 + error2 * error2) / new global::System.Numerics.Vector<float>(3f);
+
+            // Output layer 1: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = (2/n) * (y_k - d_k) and f'(net_k) = 1.
+            global::System.Numerics.Vector<float> delta1_0 = (o1_0 - d0) * 0.6666667f;
+            global::System.Numerics.Vector<float> delta1_1 = (o1_1 - d1) * 0.6666667f;
+            global::System.Numerics.Vector<float> delta1_2 = (o1_2 - d2) * 0.6666667f;
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
+            global::System.Numerics.Vector<float> delta0_0 = (global::System.Numerics.Vector<float>.One - o0_0 * o0_0) * (p[6] * delta1_0 + p[8] * delta1_1 + p[10] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_1 = (global::System.Numerics.Vector<float>.One - o0_1 * o0_1) * (p[7] * delta1_0 + p[9] * delta1_1 + p[11] * delta1_2);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta1_0 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta1_0 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += delta1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta1_1 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += delta1_1 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += delta1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += delta1_2 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += delta1_2 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += delta1_2;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_1 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_1 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_1;
+            return losses;
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>

@@ -673,6 +673,44 @@ namespace Looped
             g.Clear();
             float loss = 0f;
             int row = 0;
+            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
+            if (global::System.Numerics.Vector<float>.Count <= 16)
+            {
+                __Scratch112 lanesScratch = default;
+                __Scratch688 sumsScratch = default;
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch112, float>(ref lanesScratch);
+                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch688, global::System.Numerics.Vector<float>>(ref sumsScratch);
+                ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
+                int width = global::System.Numerics.Vector<float>.Count;
+                global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
+                for (; row <= count - width; row += width)
+                {
+                    // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
+                    for (int s = 0; s < width; s++)
+                    {
+                        ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
+                        ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 2 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 4 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 5 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 6 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 2);
+                    }
+                    losses += __LaneGroup(ref lanes, ref sums);
+                }
+
+                // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
+                ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                for (int k = 0; k < 43; k++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                }
+                loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
+            }
+
             for (; row <= count - 4; row += 4)
             {
                 loss += __Backpropagate(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g, keep.Slice(0, 13));
@@ -765,6 +803,27 @@ namespace Looped
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 76)]
         private struct __Scratch19
+        {
+        }
+
+        /// <summary>Stack memory for 80 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 320)]
+        private struct __Scratch80
+        {
+        }
+
+        /// <summary>Stack memory for 112 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 448)]
+        private struct __Scratch112
+        {
+        }
+
+        /// <summary>Stack memory for 688 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 2752)]
+        private struct __Scratch688
         {
         }
 
@@ -1202,6 +1261,124 @@ namespace Looped
                 }
             }
             return loss;
+        }
+
+        /// <summary>Forward pass, loss and backpropagation of Vector&lt;T&gt;.Count rows at once, row s in lane s of every value: adds each row's dE/dp_k into lane s of <paramref name="sums"/>[k] and returns the rows' losses, one per lane.</summary>
+        /// <param name="lanes">The rows transposed: Count values of input 0, then of input 1, ..., then of target 0, ...</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            __Scratch80 valuesScratch = default;
+            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, global::System.Numerics.Vector<float>>(ref valuesScratch);
+            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            global::System.Numerics.Vector<float> x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            global::System.Numerics.Vector<float> x3 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 5 * width);
+            global::System.Numerics.Vector<float> d2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 6 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = max(0, net_j).
+            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1 + p[2] * x2 + p[3] * x3 + p[20] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_1 = p[4] * x0 + p[5] * x1 + p[6] * x2 + p[7] * x3 + p[21] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_2 = p[8] * x0 + p[9] * x1 + p[10] * x2 + p[11] * x3 + p[22] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_3 = p[12] * x0 + p[13] * x1 + p[14] * x2 + p[15] * x3 + p[23] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_4 = p[16] * x0 + p[17] * x1 + p[18] * x2 + p[19] * x3 + p[24] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> o0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0, global::System.Numerics.Vector<float>.Zero), net0_0, global::System.Numerics.Vector<float>.Zero);
+            global::System.Numerics.Vector<float> o0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1, global::System.Numerics.Vector<float>.Zero), net0_1, global::System.Numerics.Vector<float>.Zero);
+            global::System.Numerics.Vector<float> o0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2, global::System.Numerics.Vector<float>.Zero), net0_2, global::System.Numerics.Vector<float>.Zero);
+            global::System.Numerics.Vector<float> o0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3, global::System.Numerics.Vector<float>.Zero), net0_3, global::System.Numerics.Vector<float>.Zero);
+            global::System.Numerics.Vector<float> o0_4 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_4, global::System.Numerics.Vector<float>.Zero), net0_4, global::System.Numerics.Vector<float>.Zero);
+
+            // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out).
+            global::System.Numerics.Vector<float> net1_0 = p[25] * o0_0 + p[26] * o0_1 + p[27] * o0_2 + p[28] * o0_3 + p[29] * o0_4 + p[40] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net1_1 = p[30] * o0_0 + p[31] * o0_1 + p[32] * o0_2 + p[33] * o0_3 + p[34] * o0_4 + p[41] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net1_2 = p[35] * o0_0 + p[36] * o0_1 + p[37] * o0_2 + p[38] * o0_3 + p[39] * o0_4 + p[42] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> max1 = global::System.Numerics.Vector.Max(global::System.Numerics.Vector.Max(net1_0, net1_1), net1_2);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net1_0 - max1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net1_1 - max1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2) = net1_2 - max1;
+            for (int j = 0; j < 3; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+            }
+            global::System.Numerics.Vector<float> e1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
+            global::System.Numerics.Vector<float> e1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+            global::System.Numerics.Vector<float> e1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2);
+            global::System.Numerics.Vector<float> sum1 = e1_0 + e1_1 + e1_2;
+            global::System.Numerics.Vector<float> o1_0 = e1_0 / sum1;
+            global::System.Numerics.Vector<float> o1_1 = e1_1 / sum1;
+            global::System.Numerics.Vector<float> o1_2 = e1_2 / sum1;
+            global::System.Numerics.Vector<float> losses;
+
+            // Loss (cross-entropy): E = -sum_k d_k * ln y_k, with ln y_k = (net_k - m) - ln(sum_j e^(net_j - m)).
+            global::System.Numerics.Vector<float> logSum = global::NetCompiler.Generated.VectorMath.Log(sum1);
+            losses = -(d0 * (net1_0 - max1 - logSum) + d1 * (net1_1 - max1 - logSum) + d2 * (net1_2 - max1 - logSum));
+
+            // Output layer 1: delta_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused).
+            global::System.Numerics.Vector<float> targetSum = d0 + d1 + d2;
+            global::System.Numerics.Vector<float> delta1_0 = o1_0 * targetSum - d0;
+            global::System.Numerics.Vector<float> delta1_1 = o1_1 * targetSum - d1;
+            global::System.Numerics.Vector<float> delta1_2 = o1_2 * targetSum - d2;
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            global::System.Numerics.Vector<float> delta0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[25] * delta1_0 + p[30] * delta1_1 + p[35] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[26] * delta1_0 + p[31] * delta1_1 + p[36] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[27] * delta1_0 + p[32] * delta1_1 + p[37] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[28] * delta1_0 + p[33] * delta1_1 + p[38] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_4 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[29] * delta1_0 + p[34] * delta1_1 + p[39] * delta1_2);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 25) += delta1_0 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 26) += delta1_0 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 27) += delta1_0 * o0_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 28) += delta1_0 * o0_3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 29) += delta1_0 * o0_4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 40) += delta1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 30) += delta1_1 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 31) += delta1_1 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32) += delta1_1 * o0_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 33) += delta1_1 * o0_3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 34) += delta1_1 * o0_4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 41) += delta1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 35) += delta1_2 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 36) += delta1_2 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 37) += delta1_2 * o0_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 38) += delta1_2 * o0_3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 39) += delta1_2 * o0_4;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 42) += delta1_2;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_0 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_0 * x3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 20) += delta0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_1 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_1 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta0_1 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta0_1 * x3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 21) += delta0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta0_2 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += delta0_2 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += delta0_2 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += delta0_2 * x3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 22) += delta0_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += delta0_3 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += delta0_3 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += delta0_3 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 15) += delta0_3 * x3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 23) += delta0_3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16) += delta0_4 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 17) += delta0_4 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 18) += delta0_4 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 19) += delta0_4 * x3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 24) += delta0_4;
+            return losses;
         }
 
         /// <summary>As <see cref="__Gradient"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name="keep"/> for <see cref="__GroupGradient"/>.</summary>

@@ -274,20 +274,16 @@ partial class Outer
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane: every value below is a Vector<T> whose lane s belongs to row
-            // row + s, so each statement is the per-sample formula for Count samples at once. Parameters are broadcast to
-            // all lanes (p_k below is p[k] in every lane); gp_k sums dE/dp_k per lane and is added across its lanes at the end.
+            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch32 scratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, float>(ref scratch);
+                __Scratch32 lanesScratch = default;
+                __Scratch32 sumsScratch = default;
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, float>(ref lanesScratch);
+                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref sumsScratch);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
-                global::System.ReadOnlySpan<float> parameters = __parameters;
-                global::System.Numerics.Vector<float> p0 = new global::System.Numerics.Vector<float>(parameters[0]);
-                global::System.Numerics.Vector<float> p1 = new global::System.Numerics.Vector<float>(parameters[1]);
-                global::System.Numerics.Vector<float> gp0 = global::System.Numerics.Vector<float>.Zero, gp1 = global::System.Numerics.Vector<float>.Zero;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
                 for (; row <= count - width; row += width)
                 {
@@ -299,29 +295,15 @@ partial class Outer
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
                     }
-                    global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-                    global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
-
-                    // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
-                    global::System.Numerics.Vector<float> net0_0 = p0 * x0 + p1;
-                    global::System.Numerics.Vector<float> o0_0 = net0_0;
-
-                    // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
-                    global::System.Numerics.Vector<float> error0 = d0 - o0_0;
-                    losses += (error0 * error0) * 0.5f;
-
-                    // Output layer 0: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
-                    global::System.Numerics.Vector<float> delta0_0 = (o0_0 - d0);
-
-                    // Layer 0 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-                    gp0 += delta0_0 * x0;
-                    gp1 += delta0_0;
+                    losses += __LaneGroup(ref lanes, ref sums);
                 }
 
-                // Add up the lanes: g_k += sum over the lanes of gp_k; the loss likewise.
-                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += global::System.Numerics.Vector.Dot(gp0, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += global::System.Numerics.Vector.Dot(gp1, global::System.Numerics.Vector<float>.One);
+                // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
+                ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                for (int k = 0; k < 2; k++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
 
@@ -391,6 +373,13 @@ partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 1, 1, 1 };
 
+        /// <summary>Stack memory for 16 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 64)]
+        private struct __Scratch16
+        {
+        }
+
         /// <summary>Stack memory for 32 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 128)]
@@ -445,6 +434,38 @@ partial class Outer
             gradient[0] += delta0_0 * x0;
             gradient[1] += delta0_0;
             return loss;
+        }
+
+        /// <summary>Forward pass, loss and backpropagation of Vector&lt;T&gt;.Count rows at once, row s in lane s of every value: adds each row's dE/dp_k into lane s of <paramref name="sums"/>[k] and returns the rows' losses, one per lane.</summary>
+        /// <param name="lanes">The rows transposed: Count values of input 0, then of input 1, ..., then of target 0, ...</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            __Scratch16 valuesScratch = default;
+            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch16, global::System.Numerics.Vector<float>>(ref valuesScratch);
+            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
+            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> o0_0 = net0_0;
+            global::System.Numerics.Vector<float> losses;
+
+            // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
+            global::System.Numerics.Vector<float> error0 = d0 - o0_0;
+            losses = (error0 * error0) * 0.5f;
+
+            // Output layer 0: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
+            global::System.Numerics.Vector<float> delta0_0 = (o0_0 - d0);
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0;
+            return losses;
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>

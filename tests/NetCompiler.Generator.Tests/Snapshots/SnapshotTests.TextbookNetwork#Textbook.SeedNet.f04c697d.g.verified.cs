@@ -314,28 +314,16 @@ namespace Textbook
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane: every value below is a Vector<T> whose lane s belongs to row
-            // row + s, so each statement is the per-sample formula for Count samples at once. Parameters are broadcast to
-            // all lanes (p_k below is p[k] in every lane); gp_k sums dE/dp_k per lane and is added across its lanes at the end.
+            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch48 scratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch48, float>(ref scratch);
+                __Scratch48 lanesScratch = default;
+                __Scratch144 sumsScratch = default;
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch48, float>(ref lanesScratch);
+                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch144, global::System.Numerics.Vector<float>>(ref sumsScratch);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
-                global::System.ReadOnlySpan<float> parameters = __parameters;
-                global::System.Numerics.Vector<float> p0 = new global::System.Numerics.Vector<float>(parameters[0]);
-                global::System.Numerics.Vector<float> p1 = new global::System.Numerics.Vector<float>(parameters[1]);
-                global::System.Numerics.Vector<float> p2 = new global::System.Numerics.Vector<float>(parameters[2]);
-                global::System.Numerics.Vector<float> p3 = new global::System.Numerics.Vector<float>(parameters[3]);
-                global::System.Numerics.Vector<float> p4 = new global::System.Numerics.Vector<float>(parameters[4]);
-                global::System.Numerics.Vector<float> p5 = new global::System.Numerics.Vector<float>(parameters[5]);
-                global::System.Numerics.Vector<float> p6 = new global::System.Numerics.Vector<float>(parameters[6]);
-                global::System.Numerics.Vector<float> p7 = new global::System.Numerics.Vector<float>(parameters[7]);
-                global::System.Numerics.Vector<float> p8 = new global::System.Numerics.Vector<float>(parameters[8]);
-                global::System.Numerics.Vector<float> gp0 = global::System.Numerics.Vector<float>.Zero, gp1 = global::System.Numerics.Vector<float>.Zero, gp2 = global::System.Numerics.Vector<float>.Zero, gp3 = global::System.Numerics.Vector<float>.Zero, gp4 = global::System.Numerics.Vector<float>.Zero, gp5 = global::System.Numerics.Vector<float>.Zero, gp6 = global::System.Numerics.Vector<float>.Zero, gp7 = global::System.Numerics.Vector<float>.Zero;
-                global::System.Numerics.Vector<float> gp8 = global::System.Numerics.Vector<float>.Zero;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
                 for (; row <= count - width; row += width)
                 {
@@ -348,59 +336,15 @@ namespace Textbook
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 2 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
                     }
-                    global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-                    global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
-                    global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
-
-                    // Layer 0: net_j = sum_i w_ji * o_i; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
-                    global::System.Numerics.Vector<float> net0_0 = p0 * x0 + p1 * x1;
-                    global::System.Numerics.Vector<float> net0_1 = p2 * x0 + p3 * x1;
-                    global::System.Numerics.Vector<float> net0_2 = p4 * x0 + p5 * x1;
-                    global::System.Numerics.Vector<float> o0_0 = global::NetCompiler.Generated.VectorMath.Sigmoid(net0_0);
-                    global::System.Numerics.Vector<float> o0_1 = global::NetCompiler.Generated.VectorMath.Sigmoid(net0_1);
-                    global::System.Numerics.Vector<float> o0_2 = global::NetCompiler.Generated.VectorMath.Sigmoid(net0_2);
-
-                    // Layer 1: net_j = sum_i w_ji * o_i; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
-                    global::System.Numerics.Vector<float> net1_0 = p6 * o0_0 + p7 * o0_1 + p8 * o0_2;
-                    global::System.Numerics.Vector<float> o1_0 = global::NetCompiler.Generated.VectorMath.Sigmoid(net1_0);
-
-                    // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
-                    global::System.Numerics.Vector<float> error0 = d0 - o1_0;
-                    losses += (error0 * error0) * 0.5f;
-
-                    // Output layer 1: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = o_k * (1 - o_k).
-                    global::System.Numerics.Vector<float> delta1_0 = (o1_0 - d0) * (o1_0 * (global::System.Numerics.Vector<float>.One - o1_0));
-
-                    // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = o_j * (1 - o_j).
-                    global::System.Numerics.Vector<float> delta0_0 = (o0_0 * (global::System.Numerics.Vector<float>.One - o0_0)) * (p6 * delta1_0);
-                    global::System.Numerics.Vector<float> delta0_1 = (o0_1 * (global::System.Numerics.Vector<float>.One - o0_1)) * (p7 * delta1_0);
-                    global::System.Numerics.Vector<float> delta0_2 = (o0_2 * (global::System.Numerics.Vector<float>.One - o0_2)) * (p8 * delta1_0);
-
-                    // Layer 1 gradient, summed per lane: dE/dw_ji = delta_j * o_i.
-                    gp6 += delta1_0 * o0_0;
-                    gp7 += delta1_0 * o0_1;
-                    gp8 += delta1_0 * o0_2;
-
-                    // Layer 0 gradient, summed per lane: dE/dw_ji = delta_j * o_i.
-                    gp0 += delta0_0 * x0;
-                    gp1 += delta0_0 * x1;
-                    gp2 += delta0_1 * x0;
-                    gp3 += delta0_1 * x1;
-                    gp4 += delta0_2 * x0;
-                    gp5 += delta0_2 * x1;
+                    losses += __LaneGroup(ref lanes, ref sums);
                 }
 
-                // Add up the lanes: g_k += sum over the lanes of gp_k; the loss likewise.
-                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += global::System.Numerics.Vector.Dot(gp0, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += global::System.Numerics.Vector.Dot(gp1, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += global::System.Numerics.Vector.Dot(gp2, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += global::System.Numerics.Vector.Dot(gp3, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += global::System.Numerics.Vector.Dot(gp4, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += global::System.Numerics.Vector.Dot(gp5, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += global::System.Numerics.Vector.Dot(gp6, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += global::System.Numerics.Vector.Dot(gp7, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += global::System.Numerics.Vector.Dot(gp8, global::System.Numerics.Vector<float>.One);
+                // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
+                ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                for (int k = 0; k < 9; k++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
 
@@ -474,6 +418,13 @@ namespace Textbook
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 192)]
         private struct __Scratch48
+        {
+        }
+
+        /// <summary>Stack memory for 144 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 576)]
+        private struct __Scratch144
         {
         }
 
@@ -563,6 +514,68 @@ namespace Textbook
             gradient[4] += delta0_2 * x0;
             gradient[5] += delta0_2 * x1;
             return loss;
+        }
+
+        /// <summary>Forward pass, loss and backpropagation of Vector&lt;T&gt;.Count rows at once, row s in lane s of every value: adds each row's dE/dp_k into lane s of <paramref name="sums"/>[k] and returns the rows' losses, one per lane.</summary>
+        /// <param name="lanes">The rows transposed: Count values of input 0, then of input 1, ..., then of target 0, ...</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            __Scratch48 valuesScratch = default;
+            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch48, global::System.Numerics.Vector<float>>(ref valuesScratch);
+            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
+            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1;
+            global::System.Numerics.Vector<float> net0_1 = p[2] * x0 + p[3] * x1;
+            global::System.Numerics.Vector<float> net0_2 = p[4] * x0 + p[5] * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2) = net0_2;
+            for (int j = 0; j < 3; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+            }
+            global::System.Numerics.Vector<float> o0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
+            global::System.Numerics.Vector<float> o0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+            global::System.Numerics.Vector<float> o0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2);
+
+            // Layer 1: net_j = sum_i w_ji * o_i; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
+            global::System.Numerics.Vector<float> net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[8] * o0_2;
+            global::System.Numerics.Vector<float> o1_0 = global::NetCompiler.Generated.VectorMath.Sigmoid(net1_0);
+            global::System.Numerics.Vector<float> losses;
+
+            // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
+            global::System.Numerics.Vector<float> error0 = d0 - o1_0;
+            losses = (error0 * error0) * 0.5f;
+
+            // Output layer 1: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = o_k * (1 - o_k).
+            global::System.Numerics.Vector<float> delta1_0 = (o1_0 - d0) * (o1_0 * (global::System.Numerics.Vector<float>.One - o1_0));
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = o_j * (1 - o_j).
+            global::System.Numerics.Vector<float> delta0_0 = (o0_0 * (global::System.Numerics.Vector<float>.One - o0_0)) * (p[6] * delta1_0);
+            global::System.Numerics.Vector<float> delta0_1 = (o0_1 * (global::System.Numerics.Vector<float>.One - o0_1)) * (p[7] * delta1_0);
+            global::System.Numerics.Vector<float> delta0_2 = (o0_2 * (global::System.Numerics.Vector<float>.One - o0_2)) * (p[8] * delta1_0);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta1_0 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta1_0 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta1_0 * o0_2;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_1 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_1 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_2 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_2 * x1;
+            return losses;
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>

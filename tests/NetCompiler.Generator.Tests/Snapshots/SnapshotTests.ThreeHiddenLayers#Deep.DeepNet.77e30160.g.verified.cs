@@ -429,71 +429,16 @@ namespace Deep
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane: every value below is a Vector<T> whose lane s belongs to row
-            // row + s, so each statement is the per-sample formula for Count samples at once. Parameters are broadcast to
-            // all lanes (p_k below is p[k] in every lane); gp_k sums dE/dp_k per lane and is added across its lanes at the end.
+            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch80 scratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref scratch);
+                __Scratch80 lanesScratch = default;
+                __Scratch768 sumsScratch = default;
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref lanesScratch);
+                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch768, global::System.Numerics.Vector<float>>(ref sumsScratch);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
-                global::System.ReadOnlySpan<float> parameters = __parameters;
-                global::System.Numerics.Vector<float> p0 = new global::System.Numerics.Vector<float>(parameters[0]);
-                global::System.Numerics.Vector<float> p1 = new global::System.Numerics.Vector<float>(parameters[1]);
-                global::System.Numerics.Vector<float> p2 = new global::System.Numerics.Vector<float>(parameters[2]);
-                global::System.Numerics.Vector<float> p3 = new global::System.Numerics.Vector<float>(parameters[3]);
-                global::System.Numerics.Vector<float> p4 = new global::System.Numerics.Vector<float>(parameters[4]);
-                global::System.Numerics.Vector<float> p5 = new global::System.Numerics.Vector<float>(parameters[5]);
-                global::System.Numerics.Vector<float> p6 = new global::System.Numerics.Vector<float>(parameters[6]);
-                global::System.Numerics.Vector<float> p7 = new global::System.Numerics.Vector<float>(parameters[7]);
-                global::System.Numerics.Vector<float> p8 = new global::System.Numerics.Vector<float>(parameters[8]);
-                global::System.Numerics.Vector<float> p9 = new global::System.Numerics.Vector<float>(parameters[9]);
-                global::System.Numerics.Vector<float> p10 = new global::System.Numerics.Vector<float>(parameters[10]);
-                global::System.Numerics.Vector<float> p11 = new global::System.Numerics.Vector<float>(parameters[11]);
-                global::System.Numerics.Vector<float> p12 = new global::System.Numerics.Vector<float>(parameters[12]);
-                global::System.Numerics.Vector<float> p13 = new global::System.Numerics.Vector<float>(parameters[13]);
-                global::System.Numerics.Vector<float> p14 = new global::System.Numerics.Vector<float>(parameters[14]);
-                global::System.Numerics.Vector<float> p15 = new global::System.Numerics.Vector<float>(parameters[15]);
-                global::System.Numerics.Vector<float> p16 = new global::System.Numerics.Vector<float>(parameters[16]);
-                global::System.Numerics.Vector<float> p17 = new global::System.Numerics.Vector<float>(parameters[17]);
-                global::System.Numerics.Vector<float> p18 = new global::System.Numerics.Vector<float>(parameters[18]);
-                global::System.Numerics.Vector<float> p19 = new global::System.Numerics.Vector<float>(parameters[19]);
-                global::System.Numerics.Vector<float> p20 = new global::System.Numerics.Vector<float>(parameters[20]);
-                global::System.Numerics.Vector<float> p21 = new global::System.Numerics.Vector<float>(parameters[21]);
-                global::System.Numerics.Vector<float> p22 = new global::System.Numerics.Vector<float>(parameters[22]);
-                global::System.Numerics.Vector<float> p23 = new global::System.Numerics.Vector<float>(parameters[23]);
-                global::System.Numerics.Vector<float> p24 = new global::System.Numerics.Vector<float>(parameters[24]);
-                global::System.Numerics.Vector<float> p25 = new global::System.Numerics.Vector<float>(parameters[25]);
-                global::System.Numerics.Vector<float> p26 = new global::System.Numerics.Vector<float>(parameters[26]);
-                global::System.Numerics.Vector<float> p27 = new global::System.Numerics.Vector<float>(parameters[27]);
-                global::System.Numerics.Vector<float> p28 = new global::System.Numerics.Vector<float>(parameters[28]);
-                global::System.Numerics.Vector<float> p29 = new global::System.Numerics.Vector<float>(parameters[29]);
-                global::System.Numerics.Vector<float> p30 = new global::System.Numerics.Vector<float>(parameters[30]);
-                global::System.Numerics.Vector<float> p31 = new global::System.Numerics.Vector<float>(parameters[31]);
-                global::System.Numerics.Vector<float> p32 = new global::System.Numerics.Vector<float>(parameters[32]);
-                global::System.Numerics.Vector<float> p33 = new global::System.Numerics.Vector<float>(parameters[33]);
-                global::System.Numerics.Vector<float> p34 = new global::System.Numerics.Vector<float>(parameters[34]);
-                global::System.Numerics.Vector<float> p35 = new global::System.Numerics.Vector<float>(parameters[35]);
-                global::System.Numerics.Vector<float> p36 = new global::System.Numerics.Vector<float>(parameters[36]);
-                global::System.Numerics.Vector<float> p37 = new global::System.Numerics.Vector<float>(parameters[37]);
-                global::System.Numerics.Vector<float> p38 = new global::System.Numerics.Vector<float>(parameters[38]);
-                global::System.Numerics.Vector<float> p39 = new global::System.Numerics.Vector<float>(parameters[39]);
-                global::System.Numerics.Vector<float> p40 = new global::System.Numerics.Vector<float>(parameters[40]);
-                global::System.Numerics.Vector<float> p41 = new global::System.Numerics.Vector<float>(parameters[41]);
-                global::System.Numerics.Vector<float> p42 = new global::System.Numerics.Vector<float>(parameters[42]);
-                global::System.Numerics.Vector<float> p43 = new global::System.Numerics.Vector<float>(parameters[43]);
-                global::System.Numerics.Vector<float> p44 = new global::System.Numerics.Vector<float>(parameters[44]);
-                global::System.Numerics.Vector<float> p45 = new global::System.Numerics.Vector<float>(parameters[45]);
-                global::System.Numerics.Vector<float> p46 = new global::System.Numerics.Vector<float>(parameters[46]);
-                global::System.Numerics.Vector<float> p47 = new global::System.Numerics.Vector<float>(parameters[47]);
-                global::System.Numerics.Vector<float> gp0 = global::System.Numerics.Vector<float>.Zero, gp1 = global::System.Numerics.Vector<float>.Zero, gp2 = global::System.Numerics.Vector<float>.Zero, gp3 = global::System.Numerics.Vector<float>.Zero, gp4 = global::System.Numerics.Vector<float>.Zero, gp5 = global::System.Numerics.Vector<float>.Zero, gp6 = global::System.Numerics.Vector<float>.Zero, gp7 = global::System.Numerics.Vector<float>.Zero;
-                global::System.Numerics.Vector<float> gp8 = global::System.Numerics.Vector<float>.Zero, gp9 = global::System.Numerics.Vector<float>.Zero, gp10 = global::System.Numerics.Vector<float>.Zero, gp11 = global::System.Numerics.Vector<float>.Zero, gp12 = global::System.Numerics.Vector<float>.Zero, gp13 = global::System.Numerics.Vector<float>.Zero, gp14 = global::System.Numerics.Vector<float>.Zero, gp15 = global::System.Numerics.Vector<float>.Zero;
-                global::System.Numerics.Vector<float> gp16 = global::System.Numerics.Vector<float>.Zero, gp17 = global::System.Numerics.Vector<float>.Zero, gp18 = global::System.Numerics.Vector<float>.Zero, gp19 = global::System.Numerics.Vector<float>.Zero, gp20 = global::System.Numerics.Vector<float>.Zero, gp21 = global::System.Numerics.Vector<float>.Zero, gp22 = global::System.Numerics.Vector<float>.Zero, gp23 = global::System.Numerics.Vector<float>.Zero;
-                global::System.Numerics.Vector<float> gp24 = global::System.Numerics.Vector<float>.Zero, gp25 = global::System.Numerics.Vector<float>.Zero, gp26 = global::System.Numerics.Vector<float>.Zero, gp27 = global::System.Numerics.Vector<float>.Zero, gp28 = global::System.Numerics.Vector<float>.Zero, gp29 = global::System.Numerics.Vector<float>.Zero, gp30 = global::System.Numerics.Vector<float>.Zero, gp31 = global::System.Numerics.Vector<float>.Zero;
-                global::System.Numerics.Vector<float> gp32 = global::System.Numerics.Vector<float>.Zero, gp33 = global::System.Numerics.Vector<float>.Zero, gp34 = global::System.Numerics.Vector<float>.Zero, gp35 = global::System.Numerics.Vector<float>.Zero, gp36 = global::System.Numerics.Vector<float>.Zero, gp37 = global::System.Numerics.Vector<float>.Zero, gp38 = global::System.Numerics.Vector<float>.Zero, gp39 = global::System.Numerics.Vector<float>.Zero;
-                global::System.Numerics.Vector<float> gp40 = global::System.Numerics.Vector<float>.Zero, gp41 = global::System.Numerics.Vector<float>.Zero, gp42 = global::System.Numerics.Vector<float>.Zero, gp43 = global::System.Numerics.Vector<float>.Zero, gp44 = global::System.Numerics.Vector<float>.Zero, gp45 = global::System.Numerics.Vector<float>.Zero, gp46 = global::System.Numerics.Vector<float>.Zero, gp47 = global::System.Numerics.Vector<float>.Zero;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
                 for (; row <= count - width; row += width)
                 {
@@ -508,176 +453,15 @@ namespace Deep
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 4 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
                     }
-                    global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-                    global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
-                    global::System.Numerics.Vector<float> x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
-                    global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
-                    global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
-
-                    // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = max(0, net_j).
-                    global::System.Numerics.Vector<float> net0_0 = p0 * x0 + p1 * x1 + p2 * x2 + p12;
-                    global::System.Numerics.Vector<float> net0_1 = p3 * x0 + p4 * x1 + p5 * x2 + p13;
-                    global::System.Numerics.Vector<float> net0_2 = p6 * x0 + p7 * x1 + p8 * x2 + p14;
-                    global::System.Numerics.Vector<float> net0_3 = p9 * x0 + p10 * x1 + p11 * x2 + p15;
-                    global::System.Numerics.Vector<float> o0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0, global::System.Numerics.Vector<float>.Zero), net0_0, global::System.Numerics.Vector<float>.Zero);
-                    global::System.Numerics.Vector<float> o0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1, global::System.Numerics.Vector<float>.Zero), net0_1, global::System.Numerics.Vector<float>.Zero);
-                    global::System.Numerics.Vector<float> o0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2, global::System.Numerics.Vector<float>.Zero), net0_2, global::System.Numerics.Vector<float>.Zero);
-                    global::System.Numerics.Vector<float> o0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3, global::System.Numerics.Vector<float>.Zero), net0_3, global::System.Numerics.Vector<float>.Zero);
-
-                    // Layer 1: net_j = sum_i w_ji * o_i; o_j = f(net_j) = net_j if net_j > 0, else 0.01 * net_j.
-                    global::System.Numerics.Vector<float> net1_0 = p16 * o0_0 + p17 * o0_1 + p18 * o0_2 + p19 * o0_3;
-                    global::System.Numerics.Vector<float> net1_1 = p20 * o0_0 + p21 * o0_1 + p22 * o0_2 + p23 * o0_3;
-                    global::System.Numerics.Vector<float> net1_2 = p24 * o0_0 + p25 * o0_1 + p26 * o0_2 + p27 * o0_3;
-                    global::System.Numerics.Vector<float> o1_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_0, global::System.Numerics.Vector<float>.Zero), net1_0, net1_0 * 0.01f);
-                    global::System.Numerics.Vector<float> o1_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_1, global::System.Numerics.Vector<float>.Zero), net1_1, net1_1 * 0.01f);
-                    global::System.Numerics.Vector<float> o1_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_2, global::System.Numerics.Vector<float>.Zero), net1_2, net1_2 * 0.01f);
-
-                    // Layer 2: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
-                    global::System.Numerics.Vector<float> net2_0 = p28 * o1_0 + p29 * o1_1 + p30 * o1_2 + p37;
-                    global::System.Numerics.Vector<float> net2_1 = p31 * o1_0 + p32 * o1_1 + p33 * o1_2 + p38;
-                    global::System.Numerics.Vector<float> net2_2 = p34 * o1_0 + p35 * o1_1 + p36 * o1_2 + p39;
-                    global::System.Numerics.Vector<float> o2_0 = global::NetCompiler.Generated.VectorMath.Tanh(net2_0);
-                    global::System.Numerics.Vector<float> o2_1 = global::NetCompiler.Generated.VectorMath.Tanh(net2_1);
-                    global::System.Numerics.Vector<float> o2_2 = global::NetCompiler.Generated.VectorMath.Tanh(net2_2);
-
-                    // Layer 3: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
-                    global::System.Numerics.Vector<float> net3_0 = p40 * o2_0 + p41 * o2_1 + p42 * o2_2 + p46;
-                    global::System.Numerics.Vector<float> net3_1 = p43 * o2_0 + p44 * o2_1 + p45 * o2_2 + p47;
-                    global::System.Numerics.Vector<float> o3_0 = net3_0;
-                    global::System.Numerics.Vector<float> o3_1 = net3_1;
-
-                    // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
-                    global::System.Numerics.Vector<float> error0 = d0 - o3_0;
-                    global::System.Numerics.Vector<float> error1 = d1 - o3_1;
-                    losses += (error0 * error0 + error1 * error1) * 0.5f;
-
-                    // Output layer 3: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
-                    global::System.Numerics.Vector<float> delta3_0 = (o3_0 - d0);
-                    global::System.Numerics.Vector<float> delta3_1 = (o3_1 - d1);
-
-                    // Hidden layer 2: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
-                    global::System.Numerics.Vector<float> delta2_0 = (global::System.Numerics.Vector<float>.One - o2_0 * o2_0) * (p40 * delta3_0 + p43 * delta3_1);
-                    global::System.Numerics.Vector<float> delta2_1 = (global::System.Numerics.Vector<float>.One - o2_1 * o2_1) * (p41 * delta3_0 + p44 * delta3_1);
-                    global::System.Numerics.Vector<float> delta2_2 = (global::System.Numerics.Vector<float>.One - o2_2 * o2_2) * (p42 * delta3_0 + p45 * delta3_1);
-
-                    // Layer 3 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-                    gp40 += delta3_0 * o2_0;
-                    gp41 += delta3_0 * o2_1;
-                    gp42 += delta3_0 * o2_2;
-                    gp46 += delta3_0;
-                    gp43 += delta3_1 * o2_0;
-                    gp44 += delta3_1 * o2_1;
-                    gp45 += delta3_1 * o2_2;
-                    gp47 += delta3_1;
-
-                    // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01.
-                    global::System.Numerics.Vector<float> delta1_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p28 * delta2_0 + p31 * delta2_1 + p34 * delta2_2);
-                    global::System.Numerics.Vector<float> delta1_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p29 * delta2_0 + p32 * delta2_1 + p35 * delta2_2);
-                    global::System.Numerics.Vector<float> delta1_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p30 * delta2_0 + p33 * delta2_1 + p36 * delta2_2);
-
-                    // Layer 2 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-                    gp28 += delta2_0 * o1_0;
-                    gp29 += delta2_0 * o1_1;
-                    gp30 += delta2_0 * o1_2;
-                    gp37 += delta2_0;
-                    gp31 += delta2_1 * o1_0;
-                    gp32 += delta2_1 * o1_1;
-                    gp33 += delta2_1 * o1_2;
-                    gp38 += delta2_1;
-                    gp34 += delta2_2 * o1_0;
-                    gp35 += delta2_2 * o1_1;
-                    gp36 += delta2_2 * o1_2;
-                    gp39 += delta2_2;
-
-                    // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
-                    global::System.Numerics.Vector<float> delta0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p16 * delta1_0 + p20 * delta1_1 + p24 * delta1_2);
-                    global::System.Numerics.Vector<float> delta0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p17 * delta1_0 + p21 * delta1_1 + p25 * delta1_2);
-                    global::System.Numerics.Vector<float> delta0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p18 * delta1_0 + p22 * delta1_1 + p26 * delta1_2);
-                    global::System.Numerics.Vector<float> delta0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p19 * delta1_0 + p23 * delta1_1 + p27 * delta1_2);
-
-                    // Layer 1 gradient, summed per lane: dE/dw_ji = delta_j * o_i.
-                    gp16 += delta1_0 * o0_0;
-                    gp17 += delta1_0 * o0_1;
-                    gp18 += delta1_0 * o0_2;
-                    gp19 += delta1_0 * o0_3;
-                    gp20 += delta1_1 * o0_0;
-                    gp21 += delta1_1 * o0_1;
-                    gp22 += delta1_1 * o0_2;
-                    gp23 += delta1_1 * o0_3;
-                    gp24 += delta1_2 * o0_0;
-                    gp25 += delta1_2 * o0_1;
-                    gp26 += delta1_2 * o0_2;
-                    gp27 += delta1_2 * o0_3;
-
-                    // Layer 0 gradient, summed per lane: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-                    gp0 += delta0_0 * x0;
-                    gp1 += delta0_0 * x1;
-                    gp2 += delta0_0 * x2;
-                    gp12 += delta0_0;
-                    gp3 += delta0_1 * x0;
-                    gp4 += delta0_1 * x1;
-                    gp5 += delta0_1 * x2;
-                    gp13 += delta0_1;
-                    gp6 += delta0_2 * x0;
-                    gp7 += delta0_2 * x1;
-                    gp8 += delta0_2 * x2;
-                    gp14 += delta0_2;
-                    gp9 += delta0_3 * x0;
-                    gp10 += delta0_3 * x1;
-                    gp11 += delta0_3 * x2;
-                    gp15 += delta0_3;
+                    losses += __LaneGroup(ref lanes, ref sums);
                 }
 
-                // Add up the lanes: g_k += sum over the lanes of gp_k; the loss likewise.
-                ref float sums = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += global::System.Numerics.Vector.Dot(gp0, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += global::System.Numerics.Vector.Dot(gp1, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += global::System.Numerics.Vector.Dot(gp2, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += global::System.Numerics.Vector.Dot(gp3, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += global::System.Numerics.Vector.Dot(gp4, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += global::System.Numerics.Vector.Dot(gp5, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += global::System.Numerics.Vector.Dot(gp6, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += global::System.Numerics.Vector.Dot(gp7, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += global::System.Numerics.Vector.Dot(gp8, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += global::System.Numerics.Vector.Dot(gp9, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += global::System.Numerics.Vector.Dot(gp10, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += global::System.Numerics.Vector.Dot(gp11, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += global::System.Numerics.Vector.Dot(gp12, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += global::System.Numerics.Vector.Dot(gp13, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += global::System.Numerics.Vector.Dot(gp14, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 15) += global::System.Numerics.Vector.Dot(gp15, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16) += global::System.Numerics.Vector.Dot(gp16, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 17) += global::System.Numerics.Vector.Dot(gp17, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 18) += global::System.Numerics.Vector.Dot(gp18, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 19) += global::System.Numerics.Vector.Dot(gp19, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 20) += global::System.Numerics.Vector.Dot(gp20, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 21) += global::System.Numerics.Vector.Dot(gp21, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 22) += global::System.Numerics.Vector.Dot(gp22, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 23) += global::System.Numerics.Vector.Dot(gp23, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 24) += global::System.Numerics.Vector.Dot(gp24, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 25) += global::System.Numerics.Vector.Dot(gp25, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 26) += global::System.Numerics.Vector.Dot(gp26, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 27) += global::System.Numerics.Vector.Dot(gp27, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 28) += global::System.Numerics.Vector.Dot(gp28, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 29) += global::System.Numerics.Vector.Dot(gp29, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 30) += global::System.Numerics.Vector.Dot(gp30, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 31) += global::System.Numerics.Vector.Dot(gp31, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32) += global::System.Numerics.Vector.Dot(gp32, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 33) += global::System.Numerics.Vector.Dot(gp33, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 34) += global::System.Numerics.Vector.Dot(gp34, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 35) += global::System.Numerics.Vector.Dot(gp35, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 36) += global::System.Numerics.Vector.Dot(gp36, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 37) += global::System.Numerics.Vector.Dot(gp37, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 38) += global::System.Numerics.Vector.Dot(gp38, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 39) += global::System.Numerics.Vector.Dot(gp39, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 40) += global::System.Numerics.Vector.Dot(gp40, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 41) += global::System.Numerics.Vector.Dot(gp41, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 42) += global::System.Numerics.Vector.Dot(gp42, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 43) += global::System.Numerics.Vector.Dot(gp43, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 44) += global::System.Numerics.Vector.Dot(gp44, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 45) += global::System.Numerics.Vector.Dot(gp45, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 46) += global::System.Numerics.Vector.Dot(gp46, global::System.Numerics.Vector<float>.One);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 47) += global::System.Numerics.Vector.Dot(gp47, global::System.Numerics.Vector<float>.One);
+                // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
+                ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
+                for (int k = 0; k < 48; k++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
 
@@ -743,10 +527,24 @@ namespace Deep
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 4, 3, 1, 3, 4, 0, 3, 3, 1, 2, 3, 1 };
 
+        /// <summary>Stack memory for 64 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 256)]
+        private struct __Scratch64
+        {
+        }
+
         /// <summary>Stack memory for 80 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 320)]
         private struct __Scratch80
+        {
+        }
+
+        /// <summary>Stack memory for 768 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 3072)]
+        private struct __Scratch768
         {
         }
 
@@ -949,6 +747,146 @@ namespace Deep
             gradient[11] += delta0_3 * x2;
             gradient[15] += delta0_3;
             return loss;
+        }
+
+        /// <summary>Forward pass, loss and backpropagation of Vector&lt;T&gt;.Count rows at once, row s in lane s of every value: adds each row's dE/dp_k into lane s of <paramref name="sums"/>[k] and returns the rows' losses, one per lane.</summary>
+        /// <param name="lanes">The rows transposed: Count values of input 0, then of input 1, ..., then of target 0, ...</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            __Scratch64 valuesScratch = default;
+            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, global::System.Numerics.Vector<float>>(ref valuesScratch);
+            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            global::System.Numerics.Vector<float> x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = max(0, net_j).
+            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1 + p[2] * x2 + p[12] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_1 = p[3] * x0 + p[4] * x1 + p[5] * x2 + p[13] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_2 = p[6] * x0 + p[7] * x1 + p[8] * x2 + p[14] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net0_3 = p[9] * x0 + p[10] * x1 + p[11] * x2 + p[15] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> o0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0, global::System.Numerics.Vector<float>.Zero), net0_0, global::System.Numerics.Vector<float>.Zero);
+            global::System.Numerics.Vector<float> o0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1, global::System.Numerics.Vector<float>.Zero), net0_1, global::System.Numerics.Vector<float>.Zero);
+            global::System.Numerics.Vector<float> o0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2, global::System.Numerics.Vector<float>.Zero), net0_2, global::System.Numerics.Vector<float>.Zero);
+            global::System.Numerics.Vector<float> o0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3, global::System.Numerics.Vector<float>.Zero), net0_3, global::System.Numerics.Vector<float>.Zero);
+
+            // Layer 1: net_j = sum_i w_ji * o_i; o_j = f(net_j) = net_j if net_j > 0, else 0.01 * net_j.
+            global::System.Numerics.Vector<float> net1_0 = p[16] * o0_0 + p[17] * o0_1 + p[18] * o0_2 + p[19] * o0_3;
+            global::System.Numerics.Vector<float> net1_1 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3;
+            global::System.Numerics.Vector<float> net1_2 = p[24] * o0_0 + p[25] * o0_1 + p[26] * o0_2 + p[27] * o0_3;
+            global::System.Numerics.Vector<float> o1_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_0, global::System.Numerics.Vector<float>.Zero), net1_0, net1_0 * 0.01f);
+            global::System.Numerics.Vector<float> o1_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_1, global::System.Numerics.Vector<float>.Zero), net1_1, net1_1 * 0.01f);
+            global::System.Numerics.Vector<float> o1_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_2, global::System.Numerics.Vector<float>.Zero), net1_2, net1_2 * 0.01f);
+
+            // Layer 2: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
+            global::System.Numerics.Vector<float> net2_0 = p[28] * o1_0 + p[29] * o1_1 + p[30] * o1_2 + p[37] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net2_1 = p[31] * o1_0 + p[32] * o1_1 + p[33] * o1_2 + p[38] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net2_2 = p[34] * o1_0 + p[35] * o1_1 + p[36] * o1_2 + p[39] * global::System.Numerics.Vector<float>.One;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net2_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2) = net2_2;
+            for (int j = 0; j < 3; j++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+            }
+            global::System.Numerics.Vector<float> o2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
+            global::System.Numerics.Vector<float> o2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+            global::System.Numerics.Vector<float> o2_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2);
+
+            // Layer 3: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
+            global::System.Numerics.Vector<float> net3_0 = p[40] * o2_0 + p[41] * o2_1 + p[42] * o2_2 + p[46] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> net3_1 = p[43] * o2_0 + p[44] * o2_1 + p[45] * o2_2 + p[47] * global::System.Numerics.Vector<float>.One;
+            global::System.Numerics.Vector<float> o3_0 = net3_0;
+            global::System.Numerics.Vector<float> o3_1 = net3_1;
+            global::System.Numerics.Vector<float> losses;
+
+            // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
+            global::System.Numerics.Vector<float> error0 = d0 - o3_0;
+            global::System.Numerics.Vector<float> error1 = d1 - o3_1;
+            losses = (error0 * error0 + error1 * error1) * 0.5f;
+
+            // Output layer 3: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
+            global::System.Numerics.Vector<float> delta3_0 = (o3_0 - d0);
+            global::System.Numerics.Vector<float> delta3_1 = (o3_1 - d1);
+
+            // Hidden layer 2: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
+            global::System.Numerics.Vector<float> delta2_0 = (global::System.Numerics.Vector<float>.One - o2_0 * o2_0) * (p[40] * delta3_0 + p[43] * delta3_1);
+            global::System.Numerics.Vector<float> delta2_1 = (global::System.Numerics.Vector<float>.One - o2_1 * o2_1) * (p[41] * delta3_0 + p[44] * delta3_1);
+            global::System.Numerics.Vector<float> delta2_2 = (global::System.Numerics.Vector<float>.One - o2_2 * o2_2) * (p[42] * delta3_0 + p[45] * delta3_1);
+
+            // Layer 3 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 40) += delta3_0 * o2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 41) += delta3_0 * o2_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 42) += delta3_0 * o2_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 46) += delta3_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 43) += delta3_1 * o2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 44) += delta3_1 * o2_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 45) += delta3_1 * o2_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 47) += delta3_1;
+
+            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01.
+            global::System.Numerics.Vector<float> delta1_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[28] * delta2_0 + p[31] * delta2_1 + p[34] * delta2_2);
+            global::System.Numerics.Vector<float> delta1_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[29] * delta2_0 + p[32] * delta2_1 + p[35] * delta2_2);
+            global::System.Numerics.Vector<float> delta1_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[30] * delta2_0 + p[33] * delta2_1 + p[36] * delta2_2);
+
+            // Layer 2 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 28) += delta2_0 * o1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 29) += delta2_0 * o1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 30) += delta2_0 * o1_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 37) += delta2_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 31) += delta2_1 * o1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32) += delta2_1 * o1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 33) += delta2_1 * o1_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 38) += delta2_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 34) += delta2_2 * o1_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 35) += delta2_2 * o1_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 36) += delta2_2 * o1_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 39) += delta2_2;
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            global::System.Numerics.Vector<float> delta0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[16] * delta1_0 + p[20] * delta1_1 + p[24] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[17] * delta1_0 + p[21] * delta1_1 + p[25] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[18] * delta1_0 + p[22] * delta1_1 + p[26] * delta1_2);
+            global::System.Numerics.Vector<float> delta0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[19] * delta1_0 + p[23] * delta1_1 + p[27] * delta1_2);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16) += delta1_0 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 17) += delta1_0 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 18) += delta1_0 * o0_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 19) += delta1_0 * o0_3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 20) += delta1_1 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 21) += delta1_1 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 22) += delta1_1 * o0_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 23) += delta1_1 * o0_3;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 24) += delta1_2 * o0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 25) += delta1_2 * o0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 26) += delta1_2 * o0_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 27) += delta1_2 * o0_3;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_0 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += delta0_0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_1 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_1 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_1 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += delta0_1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta0_2 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta0_2 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta0_2 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += delta0_2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += delta0_3 * x0;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += delta0_3 * x1;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += delta0_3 * x2;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 15) += delta0_3;
+            return losses;
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>
