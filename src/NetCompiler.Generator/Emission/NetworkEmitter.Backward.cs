@@ -78,10 +78,10 @@ internal static partial class NetworkEmitter
             WriteRowRefs(w, plan, layer.Inputs, rows, k);
             w.Line($"{plan.T} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"d{r} = delta{l}[{Plus(k, r)}]"))};");
             w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"v{r} = new {plan.Vector}(d{r})"))};");
-            string vectorSum = string.Join(" + ", Enumerable.Range(0, rows).Select(r => $"{NetworkPlan.VectorMath}.Load(ref w{r}, j) * v{r}"));
+            string vectorSum = MultiplyAddChain($"{NetworkPlan.VectorMath}.Load(ref sums, j)", Enumerable.Range(0, rows).Select(r => ($"{NetworkPlan.VectorMath}.Load(ref w{r}, j)", $"v{r}")));
             string scalarSum = string.Join(" + ", Enumerable.Range(0, rows).Select(r => $"{NetworkPlan.Unsafe}.Add(ref w{r}, j) * d{r}"));
             WriteVectorLoop(w, plan, "j", layer.Inputs,
-                new[] { $"{NetworkPlan.VectorMath}.Store(ref sums, j, {NetworkPlan.VectorMath}.Load(ref sums, j) + {vectorSum});" },
+                new[] { $"{NetworkPlan.VectorMath}.Store(ref sums, j, {vectorSum});" },
                 new[] { $"{NetworkPlan.Unsafe}.Add(ref sums, j) += {scalarSum};" });
         });
         w.Close();
@@ -255,7 +255,7 @@ internal static partial class NetworkEmitter
             {
                 string load = $"{NetworkPlan.VectorMath}.Load(ref w{r}, i)";
                 vector.Add(mode == BackwardMode.Gradient
-                    ? $"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {load} + v{r} * xi);"
+                    ? $"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {NetworkPlan.VectorMath}.MultiplyAdd(v{r}, xi, {load}));"
                     : $"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {load} - rates * (v{r} * xi));");
                 scalar.Add(mode == BackwardMode.Gradient
                     ? $"{NetworkPlan.Unsafe}.Add(ref w{r}, i) += d{r} * xi;"
@@ -335,10 +335,10 @@ internal static partial class NetworkEmitter
 
             w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, group).Select(s => $"v{s} = new {plan.Vector}(a{s})"))};");
             w.Line($"ref {t} g = ref {NetworkPlan.Unsafe}.Add(ref gRef, {layer.WeightOffset} + {layer.Inputs} * j);");
-            string vectorSum = string.Join(" + ", Enumerable.Range(0, group).Select(s => $"v{s} * {vm}.Load(ref x{s}, i)"));
+            string vectorSum = MultiplyAddChain($"{vm}.Load(ref g, i)", Enumerable.Range(0, group).Select(s => ($"v{s}", $"{vm}.Load(ref x{s}, i)")));
             string scalarSum = string.Join(" + ", Enumerable.Range(0, group).Select(s => $"a{s} * {NetworkPlan.Unsafe}.Add(ref x{s}, i)"));
             WriteVectorLoop(w, plan, "i", layer.Inputs,
-                new[] { $"{vm}.Store(ref g, i, {vm}.Load(ref g, i) + ({vectorSum}));" },
+                new[] { $"{vm}.Store(ref g, i, {vectorSum});" },
                 new[] { $"{NetworkPlan.Unsafe}.Add(ref g, i) += {scalarSum};" });
             if (layer.Bias)
             {

@@ -184,7 +184,8 @@ internal static partial class NetworkEmitter
         string target = keepNet ? $"net{l}" : $"o{l}";
         w.Line(layer.Bias ? "// net_j = sum_i w_ji * o_i + b_j" : "// net_j = sum_i w_ji * o_i");
         w.Line($"// {RowBlock} rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into {RowBlock} running sums,");
-        w.Line("// which are then added across their lanes; inputs beyond the last whole vector are added one by one.");
+        w.Line("// which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd");
+        w.Line("// fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).");
         w.Open();
         w.Line($"ref {plan.T} x = ref {plan.Reference(plan.InSpan(l))};");
         w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.WeightOffset});");
@@ -301,7 +302,7 @@ internal static partial class NetworkEmitter
         w.Line($"{plan.Vector} xi = {vm}.Load(ref x, i);");
         for (int r = 0; r < rows; r++)
         {
-            w.Line($"s{r} += {vm}.Load(ref w{r}, i) * xi;");
+            w.Line($"s{r} = {vm}.MultiplyAdd({vm}.Load(ref w{r}, i), xi, s{r});");
         }
 
         w.Close();
@@ -328,6 +329,17 @@ internal static partial class NetworkEmitter
             string value = layer.Bias ? $"dot{r} + p[{layer.BiasOffset} + {at}]" : $"dot{r}";
             w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, {at}) = {value};");
         }
+    }
+
+    /// <summary>acc + a0 * b0 + a1 * b1 + ..., as nested VectorMath.MultiplyAdd calls (fused where the hardware can), in that order.</summary>
+    private static string MultiplyAddChain(string acc, IEnumerable<(string A, string B)> terms)
+    {
+        foreach ((string a, string b) in terms)
+        {
+            acc = $"{NetworkPlan.VectorMath}.MultiplyAdd({a}, {b}, {acc})";
+        }
+
+        return acc;
     }
 
     /// <summary>"float o1_0" for a local, "o1[0]" for a span element.</summary>

@@ -155,6 +155,38 @@ namespace NetCompiler.Generated
             return KeepNaN(x, result);
         }
 
+        /// <summary>
+        /// a * b + c for each element: fused (one rounding) on .NET 9 and later where the processor has FMA (x64 FMA3, every
+        /// Arm64), else a multiply and an add. For the multiply-adds of the looped layers' matrix loops.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static global::System.Numerics.Vector<float> MultiplyAdd(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b, global::System.Numerics.Vector<float> c)
+        {
+#if NET9_0_OR_GREATER
+            if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+            {
+                return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);
+            }
+#endif
+            return a * b + c;
+        }
+
+        /// <summary>
+        /// a * b + c for each element: fused (one rounding) on .NET 9 and later where the processor has FMA (x64 FMA3, every
+        /// Arm64), else a multiply and an add. For the multiply-adds of the looped layers' matrix loops.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static global::System.Numerics.Vector<double> MultiplyAdd(global::System.Numerics.Vector<double> a, global::System.Numerics.Vector<double> b, global::System.Numerics.Vector<double> c)
+        {
+#if NET9_0_OR_GREATER
+            if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+            {
+                return global::System.Numerics.Vector.FusedMultiplyAdd(a, b, c);
+            }
+#endif
+            return a * b + c;
+        }
+
         /// <summary>e^x of one value: the operations of the vector kernel, in the same order, so the same result bit for bit.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static float Exp(float x)

@@ -121,7 +121,8 @@ namespace Baking
             // Weights w_ji = p[0 + 2 * j + i], biases b_j = p[6 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -136,9 +137,9 @@ namespace Baking
                     for (; i <= 2 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -176,7 +177,8 @@ namespace Baking
             // Weights w_ji = p[9 + 3 * j + i].
             // net_j = sum_i w_ji * o_i
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 9);
@@ -190,8 +192,8 @@ namespace Baking
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);

@@ -157,7 +157,8 @@ namespace Looped
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -173,10 +174,10 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -203,7 +204,7 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 4; i++)
@@ -224,7 +225,8 @@ namespace Looped
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
@@ -239,9 +241,9 @@ namespace Looped
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -371,7 +373,8 @@ namespace Looped
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -387,10 +390,10 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -417,7 +420,7 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 4; i++)
@@ -438,7 +441,8 @@ namespace Looped
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
@@ -453,9 +457,9 @@ namespace Looped
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -544,7 +548,7 @@ namespace Looped
                     int j = 0;
                     for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.Load(ref sums, j) + global::NetCompiler.Generated.VectorMath.Load(ref w0, j) * v0 + global::NetCompiler.Generated.VectorMath.Load(ref w1, j) * v1 + global::NetCompiler.Generated.VectorMath.Load(ref w2, j) * v2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, j), v2, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, j), v1, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, j), v0, global::NetCompiler.Generated.VectorMath.Load(ref sums, j)))));
                     }
                     for (; j < 5; j++)
                     {
@@ -844,7 +848,8 @@ namespace Looped
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -860,10 +865,10 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -890,7 +895,7 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 4; i++)
@@ -911,7 +916,8 @@ namespace Looped
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
@@ -926,9 +932,9 @@ namespace Looped
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -1002,7 +1008,8 @@ namespace Looped
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -1018,10 +1025,10 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -1048,7 +1055,7 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 4; i++)
@@ -1069,7 +1076,8 @@ namespace Looped
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
@@ -1084,9 +1092,9 @@ namespace Looped
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -1175,7 +1183,7 @@ namespace Looped
                     int j = 0;
                     for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.Load(ref sums, j) + global::NetCompiler.Generated.VectorMath.Load(ref w0, j) * v0 + global::NetCompiler.Generated.VectorMath.Load(ref w1, j) * v1 + global::NetCompiler.Generated.VectorMath.Load(ref w2, j) * v2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, j), v2, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, j), v1, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, j), v0, global::NetCompiler.Generated.VectorMath.Load(ref sums, j)))));
                     }
                     for (; j < 5; j++)
                     {
@@ -1215,9 +1223,9 @@ namespace Looped
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) + v1 * xi);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) + v2 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, xi, global::NetCompiler.Generated.VectorMath.Load(ref w1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, xi, global::NetCompiler.Generated.VectorMath.Load(ref w2, i)));
                     }
                     for (; i < 5; i++)
                     {
@@ -1250,7 +1258,7 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
                     }
                     for (; i < 4; i++)
                     {
@@ -1400,7 +1408,8 @@ namespace Looped
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -1416,10 +1425,10 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -1446,7 +1455,7 @@ namespace Looped
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 4; i++)
@@ -1467,7 +1476,8 @@ namespace Looped
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 25);
@@ -1482,9 +1492,9 @@ namespace Looped
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -1573,7 +1583,7 @@ namespace Looped
                     int j = 0;
                     for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.Load(ref sums, j) + global::NetCompiler.Generated.VectorMath.Load(ref w0, j) * v0 + global::NetCompiler.Generated.VectorMath.Load(ref w1, j) * v1 + global::NetCompiler.Generated.VectorMath.Load(ref w2, j) * v2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, j, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, j), v2, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, j), v1, global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, j), v0, global::NetCompiler.Generated.VectorMath.Load(ref sums, j)))));
                     }
                     for (; j < 5; j++)
                     {
@@ -1634,7 +1644,7 @@ namespace Looped
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.Load(ref g, i) + (v0 * global::NetCompiler.Generated.VectorMath.Load(ref x0, i) + v1 * global::NetCompiler.Generated.VectorMath.Load(ref x1, i) + v2 * global::NetCompiler.Generated.VectorMath.Load(ref x2, i) + v3 * global::NetCompiler.Generated.VectorMath.Load(ref x3, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, global::NetCompiler.Generated.VectorMath.Load(ref x3, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, global::NetCompiler.Generated.VectorMath.Load(ref x2, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, global::NetCompiler.Generated.VectorMath.Load(ref x1, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, global::NetCompiler.Generated.VectorMath.Load(ref x0, i), global::NetCompiler.Generated.VectorMath.Load(ref g, i))))));
                     }
                     for (; i < 4; i++)
                     {
@@ -1662,7 +1672,7 @@ namespace Looped
                     int i = 0;
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.Load(ref g, i) + (v0 * global::NetCompiler.Generated.VectorMath.Load(ref x0, i) + v1 * global::NetCompiler.Generated.VectorMath.Load(ref x1, i) + v2 * global::NetCompiler.Generated.VectorMath.Load(ref x2, i) + v3 * global::NetCompiler.Generated.VectorMath.Load(ref x3, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, global::NetCompiler.Generated.VectorMath.Load(ref x3, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, global::NetCompiler.Generated.VectorMath.Load(ref x2, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, global::NetCompiler.Generated.VectorMath.Load(ref x1, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, global::NetCompiler.Generated.VectorMath.Load(ref x0, i), global::NetCompiler.Generated.VectorMath.Load(ref g, i))))));
                     }
                     for (; i < 5; i++)
                     {

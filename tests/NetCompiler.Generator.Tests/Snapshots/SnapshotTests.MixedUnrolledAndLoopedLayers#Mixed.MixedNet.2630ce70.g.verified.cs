@@ -156,7 +156,8 @@ namespace Mixed
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -172,10 +173,10 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -202,7 +203,7 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 3; i++)
@@ -325,7 +326,8 @@ namespace Mixed
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -341,10 +343,10 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -371,7 +373,7 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 3; i++)
@@ -719,7 +721,8 @@ namespace Mixed
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -735,10 +738,10 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -765,7 +768,7 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 3; i++)
@@ -837,7 +840,8 @@ namespace Mixed
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -853,10 +857,10 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -883,7 +887,7 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 3; i++)
@@ -998,10 +1002,10 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) + v1 * xi);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) + v2 * xi);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) + v3 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, xi, global::NetCompiler.Generated.VectorMath.Load(ref w1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, xi, global::NetCompiler.Generated.VectorMath.Load(ref w2, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, xi, global::NetCompiler.Generated.VectorMath.Load(ref w3, i)));
                     }
                     for (; i < 3; i++)
                     {
@@ -1025,7 +1029,7 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) + v0 * xi);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
                     }
                     for (; i < 3; i++)
                     {
@@ -1190,7 +1194,8 @@ namespace Mixed
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
             // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one.
+            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
+            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
@@ -1206,10 +1211,10 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
-                        s1 += global::NetCompiler.Generated.VectorMath.Load(ref w1, i) * xi;
-                        s2 += global::NetCompiler.Generated.VectorMath.Load(ref w2, i) * xi;
-                        s3 += global::NetCompiler.Generated.VectorMath.Load(ref w3, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
@@ -1236,7 +1241,7 @@ namespace Mixed
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 += global::NetCompiler.Generated.VectorMath.Load(ref w0, i) * xi;
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
                     float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
                     for (; i < 3; i++)
@@ -1365,7 +1370,7 @@ namespace Mixed
                     int i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.Load(ref g, i) + (v0 * global::NetCompiler.Generated.VectorMath.Load(ref x0, i) + v1 * global::NetCompiler.Generated.VectorMath.Load(ref x1, i) + v2 * global::NetCompiler.Generated.VectorMath.Load(ref x2, i) + v3 * global::NetCompiler.Generated.VectorMath.Load(ref x3, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, global::NetCompiler.Generated.VectorMath.Load(ref x3, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, global::NetCompiler.Generated.VectorMath.Load(ref x2, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, global::NetCompiler.Generated.VectorMath.Load(ref x1, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, global::NetCompiler.Generated.VectorMath.Load(ref x0, i), global::NetCompiler.Generated.VectorMath.Load(ref g, i))))));
                     }
                     for (; i < 3; i++)
                     {
