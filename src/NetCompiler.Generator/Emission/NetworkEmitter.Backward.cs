@@ -107,6 +107,9 @@ internal static partial class NetworkEmitter
         }
     }
 
+    /// <summary>Fewest inputs of a looped ReLU layer whose update or gradient pass skips rows with delta_j = 0.</summary>
+    private const int SkipZeroRowsMinInputs = 128;
+
     /// <summary>"k" for r = 0, else "k + r".</summary>
     private static string Plus(string index, int r) => r == 0 ? index : $"{index} + {r}";
 
@@ -230,8 +233,9 @@ internal static partial class NetworkEmitter
 
         // A ReLU layer's delta_j is exactly 0 wherever its unit is off (o_j = 0): such rows are skipped, one row at a
         // time, which halves the memory traffic for a typical layer (a skipped row also stays as it is when an input is
-        // infinite or NaN, where adding 0 * x would have made it NaN).
-        bool skipZeroRows = layer.Activation == Activation.ReLU;
+        // infinite or NaN, where adding 0 * x would have made it NaN). Only for wide rows: the branch is unpredictable,
+        // and a mispredicted one costs about as much as the work it saves on a row of fewer than ~128 inputs.
+        bool skipZeroRows = layer.Activation == Activation.ReLU && layer.Inputs >= SkipZeroRowsMinInputs;
         if (skipZeroRows)
         {
             w.Line("// Rows whose delta_j is 0 (ReLU units that are off) are skipped: their step is 0.");

@@ -212,43 +212,46 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// o = f(net) over a whole span: Sigmoid and Tanh through the vector kernels, the others element by element
-    /// (nothing to do for Identity when <paramref name="net"/> is <paramref name="o"/>).
+    /// o = f(net) over a whole span, Vector&lt;T&gt;.Count values at a time (Sigmoid and Tanh through the vector kernels,
+    /// the ReLUs as a compare and a blend), then the rest one by one; nothing to do for Identity when <paramref name="net"/>
+    /// is <paramref name="o"/>. Double Sigmoid and Tanh go through VectorMath's span functions (Math per element).
     /// </summary>
     private static void WriteSpanActivation(SourceWriter w, NetworkPlan plan, LayerPlan layer, string net, string o)
     {
         switch (layer.Activation)
         {
+            case Activation.Identity when net == o:
+                return;
             case Activation.Sigmoid or Activation.Tanh when !plan.VectorKernels:
                 w.Line($"{NetworkPlan.VectorMath}.{layer.Activation}({net}, {o});");
                 return;
-            case Activation.Sigmoid or Activation.Tanh:
-                w.Line($"// Vector<T>.Count values at a time through VectorMath.{layer.Activation} (a few ulp, see that file), the rest (if any)");
-                w.Line("// through its scalar twin, which does the same operations: each value's result does not depend on where it sits.");
-                w.Open();
-                w.Line($"ref {plan.T} src = ref {plan.Reference(net)};");
-                w.Line($"ref {plan.T} dst = ref {plan.Reference(o)};");
-                w.Line("int j = 0;");
-                w.Open($"for (; j <= {layer.Units} - {plan.Vector}.Count; j += {plan.Vector}.Count)");
-                w.Line($"{NetworkPlan.VectorMath}.Store(ref dst, j, {NetworkPlan.VectorMath}.{layer.Activation}({NetworkPlan.VectorMath}.Load(ref src, j)));");
-                w.Close();
-                if (layer.Units % NetworkPlan.WidestVector != 0)
-                {
-                    w.Open($"for (; j < {layer.Units}; j++)");
-                    w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = {ActivationFormulas.ApplyInTail(plan, layer.Activation, $"{NetworkPlan.Unsafe}.Add(ref src, j)")};");
-                    w.Close();
-                }
-
-                w.Close();
-                return;
-            case Activation.Identity when net == o:
-                return;
-            default:
-                w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-                w.Line($"{o}[j] = {ActivationFormulas.Apply(plan, layer.Activation, $"{net}[j]")};");
-                w.Close();
-                return;
         }
+
+        string vm = NetworkPlan.VectorMath;
+        w.Line(layer.Activation is Activation.Sigmoid or Activation.Tanh
+            ? $"// Vector<T>.Count values at a time through VectorMath.{layer.Activation} (a few ulp, see that file), the rest (if any)"
+            : "// Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.");
+        if (layer.Activation is Activation.Sigmoid or Activation.Tanh)
+        {
+            w.Line("// through its scalar twin, which does the same operations: each value's result does not depend on where it sits.");
+        }
+
+        w.Open();
+        w.Line($"ref {plan.T} src = ref {plan.Reference(net)};");
+        w.Line($"ref {plan.T} dst = ref {plan.Reference(o)};");
+        w.Line("int j = 0;");
+        w.Open($"for (; j <= {layer.Units} - {plan.Vector}.Count; j += {plan.Vector}.Count)");
+        w.Line($"{plan.Vector} value = {vm}.Load(ref src, j);");
+        w.Line($"{vm}.Store(ref dst, j, {VectorActivation(plan, layer.Activation, "value")});");
+        w.Close();
+        if (layer.Units % NetworkPlan.WidestVector != 0)
+        {
+            w.Open($"for (; j < {layer.Units}; j++)");
+            w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = {ActivationFormulas.ApplyInTail(plan, layer.Activation, $"{NetworkPlan.Unsafe}.Add(ref src, j)")};");
+            w.Close();
+        }
+
+        w.Close();
     }
 
     /// <summary>Softmax numerators o_j = e^(net_j - m) and their sum, declared as <c>sum{l}</c>.</summary>

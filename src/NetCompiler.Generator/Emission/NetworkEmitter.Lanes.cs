@@ -25,7 +25,7 @@ internal static partial class NetworkEmitter
         w.Line($"{ScratchType(lanesLength)} lanesScratch = default;");
         w.Line($"{ScratchType(sumsLength)} sumsScratch = default;");
         w.Line($"ref {plan.T} lanes = ref {u}.As<{ScratchType(lanesLength)}, {plan.T}>(ref lanesScratch);");
-        w.Line($"ref {v} sums = ref {u}.As<{ScratchType(sumsLength)}, {v}>(ref sumsScratch);");
+        w.Line($"global::System.Span<{v}> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref {u}.As<{ScratchType(sumsLength)}, {v}>(ref sumsScratch), ParameterCount);");
         w.Line($"ref {plan.T} inputStart = ref {plan.Reference("inputs")};");
         w.Line($"ref {plan.T} targetStart = ref {plan.Reference("targets")};");
         w.Line($"int width = {v}.Count;");
@@ -35,24 +35,21 @@ internal static partial class NetworkEmitter
         w.Open("for (int s = 0; s < width; s++)");
         w.Line($"ref {plan.T} rowInputs = ref {u}.Add(ref inputStart, (row + s) * InputCount);");
         w.Line($"ref {plan.T} rowTargets = ref {u}.Add(ref targetStart, (row + s) * OutputCount);");
-        for (int i = 0; i < inputs; i++)
-        {
-            w.Line($"{u}.Add(ref lanes, {LaneIndex(i, "s")}) = {u}.Add(ref rowInputs, {i});");
-        }
-
-        for (int k = 0; k < outputs; k++)
-        {
-            w.Line($"{u}.Add(ref lanes, {LaneIndex(inputs + k, "s")}) = {u}.Add(ref rowTargets, {k});");
-        }
+        w.Open("for (int i = 0; i < InputCount; i++)");
+        w.Line($"{u}.Add(ref lanes, i * width + s) = {u}.Add(ref rowInputs, i);");
+        w.Close();
+        w.Open("for (int k = 0; k < OutputCount; k++)");
+        w.Line($"{u}.Add(ref lanes, (InputCount + k) * width + s) = {u}.Add(ref rowTargets, k);");
+        w.Close();
 
         w.Close();
-        w.Line("losses += __LaneGroup(ref lanes, ref sums);");
+        w.Line("losses += __LaneGroup(ref lanes, sums);");
         w.Close();
         w.Line();
         w.Line("// Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.");
         w.Line($"ref {plan.T} gStart = ref {plan.Reference("g")};");
         w.Open($"for (int k = 0; k < {plan.ParameterCount}; k++)");
-        w.Line($"{u}.Add(ref gStart, k) += global::System.Numerics.Vector.Dot({u}.Add(ref sums, k), {v}.One);");
+        w.Line($"{u}.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], {v}.One);");
         w.Close();
         w.Line($"loss += global::System.Numerics.Vector.Dot(losses, {v}.One);");
         w.Close();
@@ -78,19 +75,20 @@ internal static partial class NetworkEmitter
         w.Line("/// <param name=\"sums\">ParameterCount vectors of per-lane gradient sums.</param>");
         w.Line(GeneratedCodeAttribute);
         w.Line(OptimizeAttribute);
-        w.Open($"private {v} __LaneGroup(ref {plan.T} lanes, ref {v} sums)");
+        w.Open($"private {v} __LaneGroup(ref {plan.T} lanes, global::System.Span<{v}> sums)");
         w.Line($"global::System.ReadOnlySpan<{plan.T}> p = __parameters;");
         w.Line($"int width = {v}.Count;");
+        w.Line($"{v} one = {v}.One;");
         w.Line($"{ScratchType(plan.LaneValuesLength)} valuesScratch = default;");
-        w.Line($"ref {v} values = ref {u}.As<{ScratchType(plan.LaneValuesLength)}, {v}>(ref valuesScratch);");
+        w.Line($"global::System.Span<{v}> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref {u}.As<{ScratchType(plan.LaneValuesLength)}, {v}>(ref valuesScratch), {plan.LaneValuesLength / NetworkPlan.MaxLanes});");
         for (int i = 0; i < inputs; i++)
         {
-            w.Line($"{v} x{i} = {vm}.Load(ref lanes, {LaneIndex(i, null)});");
+            w.Line($"var x{i} = {vm}.Load(ref lanes, {LaneIndex(i, null)});");
         }
 
         for (int k = 0; k < outputs; k++)
         {
-            w.Line($"{v} d{k} = {vm}.Load(ref lanes, {LaneIndex(inputs + k, null)});");
+            w.Line($"var d{k} = {vm}.Load(ref lanes, {LaneIndex(inputs + k, null)});");
         }
 
         WriteLaneForward(w, plan);
@@ -108,7 +106,7 @@ internal static partial class NetworkEmitter
                 {
                     string sum = string.Join(" + ", Enumerable.Range(0, layer.Units).Select(k => $"p[{WeightIndex(layer, k, j)}] * delta{l}_{k}"));
                     string? derivative = ActivationFormulas.VectorDerivative(plan, previous.Activation, $"o{l - 1}_{j}");
-                    w.Line(derivative is null ? $"{v} delta{l - 1}_{j} = {sum};" : $"{v} delta{l - 1}_{j} = {derivative} * ({sum});");
+                    w.Line(derivative is null ? $"var delta{l - 1}_{j} = {sum};" : $"var delta{l - 1}_{j} = {derivative} * ({sum});");
                 }
             }
 
@@ -118,12 +116,12 @@ internal static partial class NetworkEmitter
             {
                 for (int i = 0; i < layer.Inputs; i++)
                 {
-                    w.Line($"{u}.Add(ref sums, {WeightIndex(layer, j, i)}) += delta{l}_{j} * {LaneInput(l, i)};");
+                    w.Line($"sums[{WeightIndex(layer, j, i)}] += delta{l}_{j} * {LaneInput(l, i)};");
                 }
 
                 if (layer.Bias)
                 {
-                    w.Line($"{u}.Add(ref sums, {layer.BiasOffset + j}) += delta{l}_{j};");
+                    w.Line($"sums[{layer.BiasOffset + j}] += delta{l}_{j};");
                 }
             }
         }
@@ -157,10 +155,10 @@ internal static partial class NetworkEmitter
                 IEnumerable<string> terms = Enumerable.Range(0, layer.Inputs).Select(i => $"p[{WeightIndex(layer, j, i)}] * {LaneInput(l, i)}");
                 if (layer.Bias)
                 {
-                    terms = terms.Concat(new[] { $"p[{layer.BiasOffset + j}] * {v}.One" });
+                    terms = terms.Concat(new[] { $"p[{layer.BiasOffset + j}] * one" });
                 }
 
-                w.Line($"{v} net{l}_{j} = {string.Join(" + ", terms)};");
+                w.Line($"var net{l}_{j} = {string.Join(" + ", terms)};");
             }
 
             if (layer.Activation == Activation.Softmax)
@@ -171,13 +169,13 @@ internal static partial class NetworkEmitter
                     m = $"global::System.Numerics.Vector.Max({m}, net{l}_{j})";
                 }
 
-                w.Line($"{v} max{l} = {m};");
+                w.Line($"var max{l} = {m};");
                 WriteLaneKernelLoop(w, plan, layer, "Exp", j => $"net{l}_{j} - max{l}", j => $"e{l}_{j}");
 
-                w.Line($"{v} sum{l} = {string.Join(" + ", Enumerable.Range(0, layer.Units).Select(j => $"e{l}_{j}"))};");
+                w.Line($"var sum{l} = {string.Join(" + ", Enumerable.Range(0, layer.Units).Select(j => $"e{l}_{j}"))};");
                 for (int j = 0; j < layer.Units; j++)
                 {
-                    w.Line($"{v} o{l}_{j} = e{l}_{j} / sum{l};");
+                    w.Line($"var o{l}_{j} = e{l}_{j} / sum{l};");
                 }
 
                 continue;
@@ -191,7 +189,7 @@ internal static partial class NetworkEmitter
 
             for (int j = 0; j < layer.Units; j++)
             {
-                w.Line($"{v} o{l}_{j} = {VectorActivation(plan, layer.Activation, $"net{l}_{j}")};");
+                w.Line($"var o{l}_{j} = {VectorActivation(plan, layer.Activation, $"net{l}_{j}")};");
             }
         }
     }
@@ -203,24 +201,23 @@ internal static partial class NetworkEmitter
     private static void WriteLaneKernelLoop(SourceWriter w, NetworkPlan plan, LayerPlan layer, string kernel, System.Func<int, string> argument, System.Func<int, string> result)
     {
         string v = plan.Vector;
-        string u = NetworkPlan.Unsafe;
         if (layer.Units == 1)
         {
-            w.Line($"{v} {result(0)} = {NetworkPlan.VectorMath}.{kernel}({argument(0)});");
+            w.Line($"var {result(0)} = {NetworkPlan.VectorMath}.{kernel}({argument(0)});");
             return;
         }
 
         for (int j = 0; j < layer.Units; j++)
         {
-            w.Line($"{u}.Add(ref values, {j}) = {argument(j)};");
+            w.Line($"values[{j}] = {argument(j)};");
         }
 
         w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-        w.Line($"{u}.Add(ref values, j) = {NetworkPlan.VectorMath}.{kernel}({u}.Add(ref values, j));");
+        w.Line($"values[j] = {NetworkPlan.VectorMath}.{kernel}(values[j]);");
         w.Close();
         for (int j = 0; j < layer.Units; j++)
         {
-            w.Line($"{v} {result(j)} = {u}.Add(ref values, {j});");
+            w.Line($"var {result(j)} = values[{j}];");
         }
     }
 
@@ -251,14 +248,14 @@ internal static partial class NetworkEmitter
         {
             w.Line();
             w.Line("// Loss (cross-entropy): E = -sum_k d_k * ln y_k, with ln y_k = (net_k - m) - ln(sum_j e^(net_j - m)).");
-            w.Line($"{v} logSum = {vm}.Log(sum{l});");
+            w.Line($"var logSum = {vm}.Log(sum{l});");
             w.Line($"losses = -({string.Join(" + ", Enumerable.Range(0, n).Select(k => $"d{k} * (net{l}_{k} - max{l} - logSum)"))});");
             w.Line();
             w.Line($"// Output layer {l}: delta_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused).");
-            w.Line($"{v} targetSum = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"d{k}"))};");
+            w.Line($"var targetSum = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"d{k}"))};");
             for (int k = 0; k < n; k++)
             {
-                w.Line($"{v} delta{l}_{k} = o{l}_{k} * targetSum - d{k};");
+                w.Line($"var delta{l}_{k} = o{l}_{k} * targetSum - d{k};");
             }
 
             return;
@@ -279,7 +276,7 @@ internal static partial class NetworkEmitter
             w.Line($"// Output layer {l}: delta_k = y_k - d_k ({last.Activation} and cross-entropy, fused: f' cancels out).");
             for (int k = 0; k < n; k++)
             {
-                w.Line($"{v} delta{l}_{k} = o{l}_{k} - d{k};");
+                w.Line($"var delta{l}_{k} = o{l}_{k} - d{k};");
             }
 
             return;
@@ -290,7 +287,7 @@ internal static partial class NetworkEmitter
         w.Line(half ? "// Loss: E = 1/2 * sum_k (d_k - y_k)^2." : $"// Loss: E = (1/n) * sum_k (d_k - y_k)^2, with n = {n}.");
         for (int k = 0; k < n; k++)
         {
-            w.Line($"{v} error{k} = d{k} - o{l}_{k};");
+            w.Line($"var error{k} = d{k} - o{l}_{k};");
         }
 
         string squares = string.Join(" + ", Enumerable.Range(0, n).Select(k => $"error{k} * error{k}"));
@@ -304,13 +301,13 @@ internal static partial class NetworkEmitter
             w.Line($"// Output layer {l} (softmax, full Jacobian): delta_k = y_k * (g_k - sum_j g_j * y_j), with g_k = {dEdy}.");
             for (int k = 0; k < n; k++)
             {
-                w.Line($"{v} dy{k} = (o{l}_{k} - d{k}){scale};");
+                w.Line($"var dy{k} = (o{l}_{k} - d{k}){scale};");
             }
 
-            w.Line($"{v} gy = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"dy{k} * o{l}_{k}"))};");
+            w.Line($"var gy = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"dy{k} * o{l}_{k}"))};");
             for (int k = 0; k < n; k++)
             {
-                w.Line($"{v} delta{l}_{k} = o{l}_{k} * (dy{k} - gy);");
+                w.Line($"var delta{l}_{k} = o{l}_{k} * (dy{k} - gy);");
             }
 
             return;
@@ -320,7 +317,7 @@ internal static partial class NetworkEmitter
         for (int k = 0; k < n; k++)
         {
             string? derivative = ActivationFormulas.VectorDerivative(plan, last.Activation, $"o{l}_{k}");
-            w.Line($"{v} delta{l}_{k} = (o{l}_{k} - d{k}){scale}{(derivative is null ? string.Empty : " * " + derivative)};");
+            w.Line($"var delta{l}_{k} = (o{l}_{k} - d{k}){scale}{(derivative is null ? string.Empty : " * " + derivative)};");
         }
     }
 }

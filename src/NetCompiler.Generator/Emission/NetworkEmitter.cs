@@ -204,6 +204,13 @@ internal static partial class NetworkEmitter
         w.Line("/// <returns>The mean loss of the k samples before the step.</returns>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"learningRate\"/> is NaN or infinite.</exception>");
+        if (plan.LaneBatch)
+        {
+            w.Line("/// <remarks>Vector&lt;T&gt;.Count rows at a time, one per SIMD lane, through <c>__LaneGroup</c>, and the rows left over one by one:");
+            w.Line("/// the step equals the mean of the rows' <see cref=\"Gradient\"/> to rounding, not bit for bit (other summation order, and the");
+            w.Line("/// activations through the vector kernels of <c>NetCompiler.Generated.VectorMath</c> rather than Math).</remarks>");
+        }
+
         w.Line(GeneratedCodeAttribute);
         w.Line(OptimizeAttribute);
         w.Open($"public {t} TrainBatch(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> targets, {t} learningRate)");

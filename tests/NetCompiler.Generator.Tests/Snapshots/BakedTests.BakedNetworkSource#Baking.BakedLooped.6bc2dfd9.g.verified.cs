@@ -165,7 +165,8 @@ namespace Baking
                 int j = 0;
                 for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Tanh(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Tanh(value));
                 }
                 for (; j < 3; j++)
                 {

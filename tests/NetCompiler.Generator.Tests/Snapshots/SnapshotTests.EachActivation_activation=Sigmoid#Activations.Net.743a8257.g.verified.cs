@@ -294,6 +294,9 @@ namespace Activations
         /// <returns>The mean loss of the k samples before the step.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN or infinite.</exception>
+        /// <remarks>Vector&lt;T&gt;.Count rows at a time, one per SIMD lane, through <c>__LaneGroup</c>, and the rows left over one by one:
+        /// the step equals the mean of the rows' <see cref="Gradient"/> to rounding, not bit for bit (other summation order, and the
+        /// activations through the vector kernels of <c>NetCompiler.Generated.VectorMath</c> rather than Math).</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
@@ -325,7 +328,7 @@ namespace Activations
                 __Scratch64 lanesScratch = default;
                 __Scratch192 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, float>(ref lanesScratch);
-                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch192, global::System.Numerics.Vector<float>>(ref sumsScratch);
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch192, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -337,19 +340,23 @@ namespace Activations
                     {
                         ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
                         ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 2 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
+                        for (int i = 0; i < InputCount; i++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                        }
+                        for (int k = 0; k < OutputCount; k++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                        }
                     }
-                    losses += __LaneGroup(ref lanes, ref sums);
+                    losses += __LaneGroup(ref lanes, sums);
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
                 ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
                 for (int k = 0; k < 12; k++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], global::System.Numerics.Vector<float>.One);
                 }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
@@ -539,70 +546,71 @@ namespace Activations
         /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
             __Scratch32 valuesScratch = default;
-            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref valuesScratch);
-            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
-            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
-            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref valuesScratch), 2);
+            var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
 
             // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
-            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1 + p[4] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_1 = p[2] * x0 + p[3] * x1 + p[5] * global::System.Numerics.Vector<float>.One;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net0_1;
+            var net0_0 = p[0] * x0 + p[1] * x1 + p[4] * one;
+            var net0_1 = p[2] * x0 + p[3] * x1 + p[5] * one;
+            values[0] = net0_0;
+            values[1] = net0_1;
             for (int j = 0; j < 2; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+                values[j] = global::NetCompiler.Generated.VectorMath.Sigmoid(values[j]);
             }
-            global::System.Numerics.Vector<float> o0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
-            global::System.Numerics.Vector<float> o0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+            var o0_0 = values[0];
+            var o0_1 = values[1];
 
             // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
-            global::System.Numerics.Vector<float> net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[10] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[11] * global::System.Numerics.Vector<float>.One;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net1_1;
+            var net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[10] * one;
+            var net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[11] * one;
+            values[0] = net1_0;
+            values[1] = net1_1;
             for (int j = 0; j < 2; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+                values[j] = global::NetCompiler.Generated.VectorMath.Sigmoid(values[j]);
             }
-            global::System.Numerics.Vector<float> o1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
-            global::System.Numerics.Vector<float> o1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+            var o1_0 = values[0];
+            var o1_1 = values[1];
             global::System.Numerics.Vector<float> losses;
 
             // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
-            global::System.Numerics.Vector<float> error0 = d0 - o1_0;
-            global::System.Numerics.Vector<float> error1 = d1 - o1_1;
+            var error0 = d0 - o1_0;
+            var error1 = d1 - o1_1;
             losses = (error0 * error0 + error1 * error1) * 0.5f;
 
             // Output layer 1: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = o_k * (1 - o_k).
-            global::System.Numerics.Vector<float> delta1_0 = (o1_0 - d0) * (o1_0 * (global::System.Numerics.Vector<float>.One - o1_0));
-            global::System.Numerics.Vector<float> delta1_1 = (o1_1 - d1) * (o1_1 * (global::System.Numerics.Vector<float>.One - o1_1));
+            var delta1_0 = (o1_0 - d0) * (o1_0 * (global::System.Numerics.Vector<float>.One - o1_0));
+            var delta1_1 = (o1_1 - d1) * (o1_1 * (global::System.Numerics.Vector<float>.One - o1_1));
 
             // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = o_j * (1 - o_j).
-            global::System.Numerics.Vector<float> delta0_0 = (o0_0 * (global::System.Numerics.Vector<float>.One - o0_0)) * (p[6] * delta1_0 + p[8] * delta1_1);
-            global::System.Numerics.Vector<float> delta0_1 = (o0_1 * (global::System.Numerics.Vector<float>.One - o0_1)) * (p[7] * delta1_0 + p[9] * delta1_1);
+            var delta0_0 = (o0_0 * (global::System.Numerics.Vector<float>.One - o0_0)) * (p[6] * delta1_0 + p[8] * delta1_1);
+            var delta0_1 = (o0_1 * (global::System.Numerics.Vector<float>.One - o0_1)) * (p[7] * delta1_0 + p[9] * delta1_1);
 
             // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta1_0 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta1_0 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += delta1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta1_1 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += delta1_1 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += delta1_1;
+            sums[6] += delta1_0 * o0_0;
+            sums[7] += delta1_0 * o0_1;
+            sums[10] += delta1_0;
+            sums[8] += delta1_1 * o0_0;
+            sums[9] += delta1_1 * o0_1;
+            sums[11] += delta1_1;
 
             // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_1 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_1 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_1;
+            sums[0] += delta0_0 * x0;
+            sums[1] += delta0_0 * x1;
+            sums[4] += delta0_0;
+            sums[2] += delta0_1 * x0;
+            sums[3] += delta0_1 * x1;
+            sums[5] += delta0_1;
             return losses;
         }
 

@@ -216,9 +216,20 @@ namespace Looped
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            for (int j = 0; j < 5; j++)
+            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
             {
-                o0[j] = o0[j] > 0f ? o0[j] : 0f;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
@@ -432,9 +443,20 @@ namespace Looped
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            for (int j = 0; j < 5; j++)
+            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
             {
-                o0[j] = o0[j] > 0f ? o0[j] : 0f;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
@@ -611,15 +633,40 @@ namespace Looped
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p), 0);
                 global::System.Numerics.Vector<float> rates = new global::System.Numerics.Vector<float>(learningRate);
-                // Rows whose delta_j is 0 (ReLU units that are off) are skipped: their step is 0.
-                for (int j = 0; j < 5; j++)
+                for (int j = 0; j < 4; j += 4)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    float d0 = delta0[j];
-                    if (d0 == 0f)
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        continue;
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) - rates * (v1 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) - rates * (v2 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) - rates * (v3 * xi));
                     }
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) -= learningRate * (d1 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) -= learningRate * (d2 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) -= learningRate * (d3 * xi);
+                    }
+                    p[20 + j] -= learningRate * d0;
+                    p[20 + j + 1] -= learningRate * d1;
+                    p[20 + j + 2] -= learningRate * d2;
+                    p[20 + j + 3] -= learningRate * d3;
+                }
+                {
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    float d0 = delta0[j];
                     global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -648,6 +695,9 @@ namespace Looped
         /// <returns>The mean loss of the k samples before the step.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN or infinite.</exception>
+        /// <remarks>Vector&lt;T&gt;.Count rows at a time, one per SIMD lane, through <c>__LaneGroup</c>, and the rows left over one by one:
+        /// the step equals the mean of the rows' <see cref="Gradient"/> to rounding, not bit for bit (other summation order, and the
+        /// activations through the vector kernels of <c>NetCompiler.Generated.VectorMath</c> rather than Math).</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
@@ -683,7 +733,7 @@ namespace Looped
                 __Scratch112 lanesScratch = default;
                 __Scratch688 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch112, float>(ref lanesScratch);
-                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch688, global::System.Numerics.Vector<float>>(ref sumsScratch);
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch688, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -695,22 +745,23 @@ namespace Looped
                     {
                         ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
                         ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 2 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 4 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 5 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 6 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 2);
+                        for (int i = 0; i < InputCount; i++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                        }
+                        for (int k = 0; k < OutputCount; k++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                        }
                     }
-                    losses += __LaneGroup(ref lanes, ref sums);
+                    losses += __LaneGroup(ref lanes, sums);
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
                 ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
                 for (int k = 0; k < 43; k++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], global::System.Numerics.Vector<float>.One);
                 }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
@@ -907,9 +958,20 @@ namespace Looped
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            for (int j = 0; j < 5; j++)
+            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
             {
-                o0[j] = o0[j] > 0f ? o0[j] : 0f;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
@@ -1067,9 +1129,20 @@ namespace Looped
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            for (int j = 0; j < 5; j++)
+            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
             {
-                o0[j] = o0[j] > 0f ? o0[j] : 0f;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
@@ -1244,15 +1317,40 @@ namespace Looped
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient), 0);
-                // Rows whose delta_j is 0 (ReLU units that are off) are skipped: their step is 0.
-                for (int j = 0; j < 5; j++)
+                for (int j = 0; j < 4; j += 4)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    float d0 = delta0[j];
-                    if (d0 == 0f)
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        continue;
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, xi, global::NetCompiler.Generated.VectorMath.Load(ref w1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, xi, global::NetCompiler.Generated.VectorMath.Load(ref w2, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, xi, global::NetCompiler.Generated.VectorMath.Load(ref w3, i)));
                     }
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += d0 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) += d1 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) += d2 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) += d3 * xi;
+                    }
+                    gradient[20 + j] += d0;
+                    gradient[20 + j + 1] += d1;
+                    gradient[20 + j + 2] += d2;
+                    gradient[20 + j + 3] += d3;
+                }
+                {
+                    const int j = 4;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    float d0 = delta0[j];
                     global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
@@ -1276,116 +1374,117 @@ namespace Looped
         /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
             __Scratch80 valuesScratch = default;
-            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, global::System.Numerics.Vector<float>>(ref valuesScratch);
-            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
-            global::System.Numerics.Vector<float> x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
-            global::System.Numerics.Vector<float> x3 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
-            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
-            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 5 * width);
-            global::System.Numerics.Vector<float> d2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 6 * width);
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, global::System.Numerics.Vector<float>>(ref valuesScratch), 5);
+            var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var x3 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            var d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+            var d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 5 * width);
+            var d2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 6 * width);
 
             // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = max(0, net_j).
-            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1 + p[2] * x2 + p[3] * x3 + p[20] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_1 = p[4] * x0 + p[5] * x1 + p[6] * x2 + p[7] * x3 + p[21] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_2 = p[8] * x0 + p[9] * x1 + p[10] * x2 + p[11] * x3 + p[22] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_3 = p[12] * x0 + p[13] * x1 + p[14] * x2 + p[15] * x3 + p[23] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_4 = p[16] * x0 + p[17] * x1 + p[18] * x2 + p[19] * x3 + p[24] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> o0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0, global::System.Numerics.Vector<float>.Zero), net0_0, global::System.Numerics.Vector<float>.Zero);
-            global::System.Numerics.Vector<float> o0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1, global::System.Numerics.Vector<float>.Zero), net0_1, global::System.Numerics.Vector<float>.Zero);
-            global::System.Numerics.Vector<float> o0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2, global::System.Numerics.Vector<float>.Zero), net0_2, global::System.Numerics.Vector<float>.Zero);
-            global::System.Numerics.Vector<float> o0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3, global::System.Numerics.Vector<float>.Zero), net0_3, global::System.Numerics.Vector<float>.Zero);
-            global::System.Numerics.Vector<float> o0_4 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_4, global::System.Numerics.Vector<float>.Zero), net0_4, global::System.Numerics.Vector<float>.Zero);
+            var net0_0 = p[0] * x0 + p[1] * x1 + p[2] * x2 + p[3] * x3 + p[20] * one;
+            var net0_1 = p[4] * x0 + p[5] * x1 + p[6] * x2 + p[7] * x3 + p[21] * one;
+            var net0_2 = p[8] * x0 + p[9] * x1 + p[10] * x2 + p[11] * x3 + p[22] * one;
+            var net0_3 = p[12] * x0 + p[13] * x1 + p[14] * x2 + p[15] * x3 + p[23] * one;
+            var net0_4 = p[16] * x0 + p[17] * x1 + p[18] * x2 + p[19] * x3 + p[24] * one;
+            var o0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0, global::System.Numerics.Vector<float>.Zero), net0_0, global::System.Numerics.Vector<float>.Zero);
+            var o0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1, global::System.Numerics.Vector<float>.Zero), net0_1, global::System.Numerics.Vector<float>.Zero);
+            var o0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2, global::System.Numerics.Vector<float>.Zero), net0_2, global::System.Numerics.Vector<float>.Zero);
+            var o0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3, global::System.Numerics.Vector<float>.Zero), net0_3, global::System.Numerics.Vector<float>.Zero);
+            var o0_4 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_4, global::System.Numerics.Vector<float>.Zero), net0_4, global::System.Numerics.Vector<float>.Zero);
 
             // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out).
-            global::System.Numerics.Vector<float> net1_0 = p[25] * o0_0 + p[26] * o0_1 + p[27] * o0_2 + p[28] * o0_3 + p[29] * o0_4 + p[40] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net1_1 = p[30] * o0_0 + p[31] * o0_1 + p[32] * o0_2 + p[33] * o0_3 + p[34] * o0_4 + p[41] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net1_2 = p[35] * o0_0 + p[36] * o0_1 + p[37] * o0_2 + p[38] * o0_3 + p[39] * o0_4 + p[42] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> max1 = global::System.Numerics.Vector.Max(global::System.Numerics.Vector.Max(net1_0, net1_1), net1_2);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net1_0 - max1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net1_1 - max1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2) = net1_2 - max1;
+            var net1_0 = p[25] * o0_0 + p[26] * o0_1 + p[27] * o0_2 + p[28] * o0_3 + p[29] * o0_4 + p[40] * one;
+            var net1_1 = p[30] * o0_0 + p[31] * o0_1 + p[32] * o0_2 + p[33] * o0_3 + p[34] * o0_4 + p[41] * one;
+            var net1_2 = p[35] * o0_0 + p[36] * o0_1 + p[37] * o0_2 + p[38] * o0_3 + p[39] * o0_4 + p[42] * one;
+            var max1 = global::System.Numerics.Vector.Max(global::System.Numerics.Vector.Max(net1_0, net1_1), net1_2);
+            values[0] = net1_0 - max1;
+            values[1] = net1_1 - max1;
+            values[2] = net1_2 - max1;
             for (int j = 0; j < 3; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+                values[j] = global::NetCompiler.Generated.VectorMath.Exp(values[j]);
             }
-            global::System.Numerics.Vector<float> e1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
-            global::System.Numerics.Vector<float> e1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
-            global::System.Numerics.Vector<float> e1_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2);
-            global::System.Numerics.Vector<float> sum1 = e1_0 + e1_1 + e1_2;
-            global::System.Numerics.Vector<float> o1_0 = e1_0 / sum1;
-            global::System.Numerics.Vector<float> o1_1 = e1_1 / sum1;
-            global::System.Numerics.Vector<float> o1_2 = e1_2 / sum1;
+            var e1_0 = values[0];
+            var e1_1 = values[1];
+            var e1_2 = values[2];
+            var sum1 = e1_0 + e1_1 + e1_2;
+            var o1_0 = e1_0 / sum1;
+            var o1_1 = e1_1 / sum1;
+            var o1_2 = e1_2 / sum1;
             global::System.Numerics.Vector<float> losses;
 
             // Loss (cross-entropy): E = -sum_k d_k * ln y_k, with ln y_k = (net_k - m) - ln(sum_j e^(net_j - m)).
-            global::System.Numerics.Vector<float> logSum = global::NetCompiler.Generated.VectorMath.Log(sum1);
+            var logSum = global::NetCompiler.Generated.VectorMath.Log(sum1);
             losses = -(d0 * (net1_0 - max1 - logSum) + d1 * (net1_1 - max1 - logSum) + d2 * (net1_2 - max1 - logSum));
 
             // Output layer 1: delta_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused).
-            global::System.Numerics.Vector<float> targetSum = d0 + d1 + d2;
-            global::System.Numerics.Vector<float> delta1_0 = o1_0 * targetSum - d0;
-            global::System.Numerics.Vector<float> delta1_1 = o1_1 * targetSum - d1;
-            global::System.Numerics.Vector<float> delta1_2 = o1_2 * targetSum - d2;
+            var targetSum = d0 + d1 + d2;
+            var delta1_0 = o1_0 * targetSum - d0;
+            var delta1_1 = o1_1 * targetSum - d1;
+            var delta1_2 = o1_2 * targetSum - d2;
 
             // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
-            global::System.Numerics.Vector<float> delta0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[25] * delta1_0 + p[30] * delta1_1 + p[35] * delta1_2);
-            global::System.Numerics.Vector<float> delta0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[26] * delta1_0 + p[31] * delta1_1 + p[36] * delta1_2);
-            global::System.Numerics.Vector<float> delta0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[27] * delta1_0 + p[32] * delta1_1 + p[37] * delta1_2);
-            global::System.Numerics.Vector<float> delta0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[28] * delta1_0 + p[33] * delta1_1 + p[38] * delta1_2);
-            global::System.Numerics.Vector<float> delta0_4 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[29] * delta1_0 + p[34] * delta1_1 + p[39] * delta1_2);
+            var delta0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[25] * delta1_0 + p[30] * delta1_1 + p[35] * delta1_2);
+            var delta0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[26] * delta1_0 + p[31] * delta1_1 + p[36] * delta1_2);
+            var delta0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[27] * delta1_0 + p[32] * delta1_1 + p[37] * delta1_2);
+            var delta0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[28] * delta1_0 + p[33] * delta1_1 + p[38] * delta1_2);
+            var delta0_4 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_4, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[29] * delta1_0 + p[34] * delta1_1 + p[39] * delta1_2);
 
             // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 25) += delta1_0 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 26) += delta1_0 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 27) += delta1_0 * o0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 28) += delta1_0 * o0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 29) += delta1_0 * o0_4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 40) += delta1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 30) += delta1_1 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 31) += delta1_1 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32) += delta1_1 * o0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 33) += delta1_1 * o0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 34) += delta1_1 * o0_4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 41) += delta1_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 35) += delta1_2 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 36) += delta1_2 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 37) += delta1_2 * o0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 38) += delta1_2 * o0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 39) += delta1_2 * o0_4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 42) += delta1_2;
+            sums[25] += delta1_0 * o0_0;
+            sums[26] += delta1_0 * o0_1;
+            sums[27] += delta1_0 * o0_2;
+            sums[28] += delta1_0 * o0_3;
+            sums[29] += delta1_0 * o0_4;
+            sums[40] += delta1_0;
+            sums[30] += delta1_1 * o0_0;
+            sums[31] += delta1_1 * o0_1;
+            sums[32] += delta1_1 * o0_2;
+            sums[33] += delta1_1 * o0_3;
+            sums[34] += delta1_1 * o0_4;
+            sums[41] += delta1_1;
+            sums[35] += delta1_2 * o0_0;
+            sums[36] += delta1_2 * o0_1;
+            sums[37] += delta1_2 * o0_2;
+            sums[38] += delta1_2 * o0_3;
+            sums[39] += delta1_2 * o0_4;
+            sums[42] += delta1_2;
 
             // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_0 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_0 * x3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 20) += delta0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_1 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_1 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta0_1 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta0_1 * x3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 21) += delta0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta0_2 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += delta0_2 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += delta0_2 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += delta0_2 * x3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 22) += delta0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += delta0_3 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += delta0_3 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += delta0_3 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 15) += delta0_3 * x3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 23) += delta0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16) += delta0_4 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 17) += delta0_4 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 18) += delta0_4 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 19) += delta0_4 * x3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 24) += delta0_4;
+            sums[0] += delta0_0 * x0;
+            sums[1] += delta0_0 * x1;
+            sums[2] += delta0_0 * x2;
+            sums[3] += delta0_0 * x3;
+            sums[20] += delta0_0;
+            sums[4] += delta0_1 * x0;
+            sums[5] += delta0_1 * x1;
+            sums[6] += delta0_1 * x2;
+            sums[7] += delta0_1 * x3;
+            sums[21] += delta0_1;
+            sums[8] += delta0_2 * x0;
+            sums[9] += delta0_2 * x1;
+            sums[10] += delta0_2 * x2;
+            sums[11] += delta0_2 * x3;
+            sums[22] += delta0_2;
+            sums[12] += delta0_3 * x0;
+            sums[13] += delta0_3 * x1;
+            sums[14] += delta0_3 * x2;
+            sums[15] += delta0_3 * x3;
+            sums[23] += delta0_3;
+            sums[16] += delta0_4 * x0;
+            sums[17] += delta0_4 * x1;
+            sums[18] += delta0_4 * x2;
+            sums[19] += delta0_4 * x3;
+            sums[24] += delta0_4;
             return losses;
         }
 
@@ -1467,9 +1566,20 @@ namespace Looped
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            for (int j = 0; j < 5; j++)
+            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
             {
-                o0[j] = o0[j] > 0f ? o0[j] : 0f;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                int j = 0;
+                for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
+                }
+                for (; j < 5; j++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).

@@ -223,7 +223,8 @@ namespace Mixed
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
                 for (; j < 5; j++)
                 {
@@ -393,7 +394,8 @@ namespace Mixed
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
                 for (; j < 5; j++)
                 {
@@ -539,6 +541,9 @@ namespace Mixed
         /// <returns>The mean loss of the k samples before the step.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN or infinite.</exception>
+        /// <remarks>Vector&lt;T&gt;.Count rows at a time, one per SIMD lane, through <c>__LaneGroup</c>, and the rows left over one by one:
+        /// the step equals the mean of the rows' <see cref="Gradient"/> to rounding, not bit for bit (other summation order, and the
+        /// activations through the vector kernels of <c>NetCompiler.Generated.VectorMath</c> rather than Math).</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
@@ -574,7 +579,7 @@ namespace Mixed
                 __Scratch80 lanesScratch = default;
                 __Scratch608 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref lanesScratch);
-                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch608, global::System.Numerics.Vector<float>>(ref sumsScratch);
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch608, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -586,20 +591,23 @@ namespace Mixed
                     {
                         ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
                         ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 2 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 4 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
+                        for (int i = 0; i < InputCount; i++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                        }
+                        for (int k = 0; k < OutputCount; k++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                        }
                     }
-                    losses += __LaneGroup(ref lanes, ref sums);
+                    losses += __LaneGroup(ref lanes, sums);
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
                 ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
                 for (int k = 0; k < 38; k++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], global::System.Numerics.Vector<float>.One);
                 }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
@@ -788,7 +796,8 @@ namespace Mixed
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
                 for (; j < 5; j++)
                 {
@@ -907,7 +916,8 @@ namespace Mixed
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
                 for (; j < 5; j++)
                 {
@@ -1047,134 +1057,135 @@ namespace Mixed
         /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
             __Scratch80 valuesScratch = default;
-            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, global::System.Numerics.Vector<float>>(ref valuesScratch);
-            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
-            global::System.Numerics.Vector<float> x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
-            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
-            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, global::System.Numerics.Vector<float>>(ref valuesScratch), 5);
+            var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            var d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
 
             // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
-            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1 + p[2] * x2 + p[15] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_1 = p[3] * x0 + p[4] * x1 + p[5] * x2 + p[16] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_2 = p[6] * x0 + p[7] * x1 + p[8] * x2 + p[17] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_3 = p[9] * x0 + p[10] * x1 + p[11] * x2 + p[18] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_4 = p[12] * x0 + p[13] * x1 + p[14] * x2 + p[19] * global::System.Numerics.Vector<float>.One;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2) = net0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 3) = net0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 4) = net0_4;
+            var net0_0 = p[0] * x0 + p[1] * x1 + p[2] * x2 + p[15] * one;
+            var net0_1 = p[3] * x0 + p[4] * x1 + p[5] * x2 + p[16] * one;
+            var net0_2 = p[6] * x0 + p[7] * x1 + p[8] * x2 + p[17] * one;
+            var net0_3 = p[9] * x0 + p[10] * x1 + p[11] * x2 + p[18] * one;
+            var net0_4 = p[12] * x0 + p[13] * x1 + p[14] * x2 + p[19] * one;
+            values[0] = net0_0;
+            values[1] = net0_1;
+            values[2] = net0_2;
+            values[3] = net0_3;
+            values[4] = net0_4;
             for (int j = 0; j < 5; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+                values[j] = global::NetCompiler.Generated.VectorMath.Sigmoid(values[j]);
             }
-            global::System.Numerics.Vector<float> o0_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
-            global::System.Numerics.Vector<float> o0_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
-            global::System.Numerics.Vector<float> o0_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2);
-            global::System.Numerics.Vector<float> o0_3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 3);
-            global::System.Numerics.Vector<float> o0_4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 4);
+            var o0_0 = values[0];
+            var o0_1 = values[1];
+            var o0_2 = values[2];
+            var o0_3 = values[3];
+            var o0_4 = values[4];
 
             // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
-            global::System.Numerics.Vector<float> net1_0 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3 + p[24] * o0_4 + p[30] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net1_1 = p[25] * o0_0 + p[26] * o0_1 + p[27] * o0_2 + p[28] * o0_3 + p[29] * o0_4 + p[31] * global::System.Numerics.Vector<float>.One;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net1_1;
+            var net1_0 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3 + p[24] * o0_4 + p[30] * one;
+            var net1_1 = p[25] * o0_0 + p[26] * o0_1 + p[27] * o0_2 + p[28] * o0_3 + p[29] * o0_4 + p[31] * one;
+            values[0] = net1_0;
+            values[1] = net1_1;
             for (int j = 0; j < 2; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+                values[j] = global::NetCompiler.Generated.VectorMath.Tanh(values[j]);
             }
-            global::System.Numerics.Vector<float> o1_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
-            global::System.Numerics.Vector<float> o1_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
+            var o1_0 = values[0];
+            var o1_1 = values[1];
 
             // Layer 2: net_j = sum_i w_ji * o_i + b_j; o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out).
-            global::System.Numerics.Vector<float> net2_0 = p[32] * o1_0 + p[33] * o1_1 + p[36] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> max2 = global::System.Numerics.Vector.Max(net2_0, net2_1);
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net2_0 - max2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net2_1 - max2;
+            var net2_0 = p[32] * o1_0 + p[33] * o1_1 + p[36] * one;
+            var net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37] * one;
+            var max2 = global::System.Numerics.Vector.Max(net2_0, net2_1);
+            values[0] = net2_0 - max2;
+            values[1] = net2_1 - max2;
             for (int j = 0; j < 2; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+                values[j] = global::NetCompiler.Generated.VectorMath.Exp(values[j]);
             }
-            global::System.Numerics.Vector<float> e2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
-            global::System.Numerics.Vector<float> e2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
-            global::System.Numerics.Vector<float> sum2 = e2_0 + e2_1;
-            global::System.Numerics.Vector<float> o2_0 = e2_0 / sum2;
-            global::System.Numerics.Vector<float> o2_1 = e2_1 / sum2;
+            var e2_0 = values[0];
+            var e2_1 = values[1];
+            var sum2 = e2_0 + e2_1;
+            var o2_0 = e2_0 / sum2;
+            var o2_1 = e2_1 / sum2;
             global::System.Numerics.Vector<float> losses;
 
             // Loss: E = (1/n) * sum_k (d_k - y_k)^2, with n = 2.
-            global::System.Numerics.Vector<float> error0 = d0 - o2_0;
-            global::System.Numerics.Vector<float> error1 = d1 - o2_1;
+            var error0 = d0 - o2_0;
+            var error1 = d1 - o2_1;
             losses = (error0 * error0 + error1 * error1) / new global::System.Numerics.Vector<float>(2f);
 
             // Output layer 2 (softmax, full Jacobian): delta_k = y_k * (g_k - sum_j g_j * y_j), with g_k = dE/dy_k = (2/n) * (y_k - d_k).
-            global::System.Numerics.Vector<float> dy0 = (o2_0 - d0);
-            global::System.Numerics.Vector<float> dy1 = (o2_1 - d1);
-            global::System.Numerics.Vector<float> gy = dy0 * o2_0 + dy1 * o2_1;
-            global::System.Numerics.Vector<float> delta2_0 = o2_0 * (dy0 - gy);
-            global::System.Numerics.Vector<float> delta2_1 = o2_1 * (dy1 - gy);
+            var dy0 = (o2_0 - d0);
+            var dy1 = (o2_1 - d1);
+            var gy = dy0 * o2_0 + dy1 * o2_1;
+            var delta2_0 = o2_0 * (dy0 - gy);
+            var delta2_1 = o2_1 * (dy1 - gy);
 
             // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
-            global::System.Numerics.Vector<float> delta1_0 = (global::System.Numerics.Vector<float>.One - o1_0 * o1_0) * (p[32] * delta2_0 + p[34] * delta2_1);
-            global::System.Numerics.Vector<float> delta1_1 = (global::System.Numerics.Vector<float>.One - o1_1 * o1_1) * (p[33] * delta2_0 + p[35] * delta2_1);
+            var delta1_0 = (global::System.Numerics.Vector<float>.One - o1_0 * o1_0) * (p[32] * delta2_0 + p[34] * delta2_1);
+            var delta1_1 = (global::System.Numerics.Vector<float>.One - o1_1 * o1_1) * (p[33] * delta2_0 + p[35] * delta2_1);
 
             // Layer 2 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32) += delta2_0 * o1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 33) += delta2_0 * o1_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 36) += delta2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 34) += delta2_1 * o1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 35) += delta2_1 * o1_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 37) += delta2_1;
+            sums[32] += delta2_0 * o1_0;
+            sums[33] += delta2_0 * o1_1;
+            sums[36] += delta2_0;
+            sums[34] += delta2_1 * o1_0;
+            sums[35] += delta2_1 * o1_1;
+            sums[37] += delta2_1;
 
             // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = o_j * (1 - o_j).
-            global::System.Numerics.Vector<float> delta0_0 = (o0_0 * (global::System.Numerics.Vector<float>.One - o0_0)) * (p[20] * delta1_0 + p[25] * delta1_1);
-            global::System.Numerics.Vector<float> delta0_1 = (o0_1 * (global::System.Numerics.Vector<float>.One - o0_1)) * (p[21] * delta1_0 + p[26] * delta1_1);
-            global::System.Numerics.Vector<float> delta0_2 = (o0_2 * (global::System.Numerics.Vector<float>.One - o0_2)) * (p[22] * delta1_0 + p[27] * delta1_1);
-            global::System.Numerics.Vector<float> delta0_3 = (o0_3 * (global::System.Numerics.Vector<float>.One - o0_3)) * (p[23] * delta1_0 + p[28] * delta1_1);
-            global::System.Numerics.Vector<float> delta0_4 = (o0_4 * (global::System.Numerics.Vector<float>.One - o0_4)) * (p[24] * delta1_0 + p[29] * delta1_1);
+            var delta0_0 = (o0_0 * (global::System.Numerics.Vector<float>.One - o0_0)) * (p[20] * delta1_0 + p[25] * delta1_1);
+            var delta0_1 = (o0_1 * (global::System.Numerics.Vector<float>.One - o0_1)) * (p[21] * delta1_0 + p[26] * delta1_1);
+            var delta0_2 = (o0_2 * (global::System.Numerics.Vector<float>.One - o0_2)) * (p[22] * delta1_0 + p[27] * delta1_1);
+            var delta0_3 = (o0_3 * (global::System.Numerics.Vector<float>.One - o0_3)) * (p[23] * delta1_0 + p[28] * delta1_1);
+            var delta0_4 = (o0_4 * (global::System.Numerics.Vector<float>.One - o0_4)) * (p[24] * delta1_0 + p[29] * delta1_1);
 
             // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 20) += delta1_0 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 21) += delta1_0 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 22) += delta1_0 * o0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 23) += delta1_0 * o0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 24) += delta1_0 * o0_4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 30) += delta1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 25) += delta1_1 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 26) += delta1_1 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 27) += delta1_1 * o0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 28) += delta1_1 * o0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 29) += delta1_1 * o0_4;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 31) += delta1_1;
+            sums[20] += delta1_0 * o0_0;
+            sums[21] += delta1_0 * o0_1;
+            sums[22] += delta1_0 * o0_2;
+            sums[23] += delta1_0 * o0_3;
+            sums[24] += delta1_0 * o0_4;
+            sums[30] += delta1_0;
+            sums[25] += delta1_1 * o0_0;
+            sums[26] += delta1_1 * o0_1;
+            sums[27] += delta1_1 * o0_2;
+            sums[28] += delta1_1 * o0_3;
+            sums[29] += delta1_1 * o0_4;
+            sums[31] += delta1_1;
 
             // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_0 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 15) += delta0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_1 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_1 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_1 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16) += delta0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta0_2 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta0_2 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta0_2 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 17) += delta0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += delta0_3 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += delta0_3 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += delta0_3 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 18) += delta0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += delta0_4 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += delta0_4 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += delta0_4 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 19) += delta0_4;
+            sums[0] += delta0_0 * x0;
+            sums[1] += delta0_0 * x1;
+            sums[2] += delta0_0 * x2;
+            sums[15] += delta0_0;
+            sums[3] += delta0_1 * x0;
+            sums[4] += delta0_1 * x1;
+            sums[5] += delta0_1 * x2;
+            sums[16] += delta0_1;
+            sums[6] += delta0_2 * x0;
+            sums[7] += delta0_2 * x1;
+            sums[8] += delta0_2 * x2;
+            sums[17] += delta0_2;
+            sums[9] += delta0_3 * x0;
+            sums[10] += delta0_3 * x1;
+            sums[11] += delta0_3 * x2;
+            sums[18] += delta0_3;
+            sums[12] += delta0_4 * x0;
+            sums[13] += delta0_4 * x1;
+            sums[14] += delta0_4 * x2;
+            sums[19] += delta0_4;
             return losses;
         }
 
@@ -1261,7 +1272,8 @@ namespace Mixed
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(global::NetCompiler.Generated.VectorMath.Load(ref src, j)));
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
                 for (; j < 5; j++)
                 {

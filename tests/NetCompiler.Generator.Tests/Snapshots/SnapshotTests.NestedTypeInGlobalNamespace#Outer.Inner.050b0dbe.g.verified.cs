@@ -249,6 +249,9 @@ partial class Outer
         /// <returns>The mean loss of the k samples before the step.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN or infinite.</exception>
+        /// <remarks>Vector&lt;T&gt;.Count rows at a time, one per SIMD lane, through <c>__LaneGroup</c>, and the rows left over one by one:
+        /// the step equals the mean of the rows' <see cref="Gradient"/> to rounding, not bit for bit (other summation order, and the
+        /// activations through the vector kernels of <c>NetCompiler.Generated.VectorMath</c> rather than Math).</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
@@ -280,7 +283,7 @@ partial class Outer
                 __Scratch32 lanesScratch = default;
                 __Scratch32 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, float>(ref lanesScratch);
-                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref sumsScratch);
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -292,17 +295,23 @@ partial class Outer
                     {
                         ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
                         ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
+                        for (int i = 0; i < InputCount; i++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                        }
+                        for (int k = 0; k < OutputCount; k++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                        }
                     }
-                    losses += __LaneGroup(ref lanes, ref sums);
+                    losses += __LaneGroup(ref lanes, sums);
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
                 ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
                 for (int k = 0; k < 2; k++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], global::System.Numerics.Vector<float>.One);
                 }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
@@ -441,30 +450,31 @@ partial class Outer
         /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
             __Scratch16 valuesScratch = default;
-            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch16, global::System.Numerics.Vector<float>>(ref valuesScratch);
-            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch16, global::System.Numerics.Vector<float>>(ref valuesScratch), 1);
+            var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
 
             // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
-            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> o0_0 = net0_0;
+            var net0_0 = p[0] * x0 + p[1] * one;
+            var o0_0 = net0_0;
             global::System.Numerics.Vector<float> losses;
 
             // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
-            global::System.Numerics.Vector<float> error0 = d0 - o0_0;
+            var error0 = d0 - o0_0;
             losses = (error0 * error0) * 0.5f;
 
             // Output layer 0: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
-            global::System.Numerics.Vector<float> delta0_0 = (o0_0 - d0);
+            var delta0_0 = (o0_0 - d0);
 
             // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0;
+            sums[0] += delta0_0 * x0;
+            sums[1] += delta0_0;
             return losses;
         }
 

@@ -404,6 +404,9 @@ namespace Deep
         /// <returns>The mean loss of the k samples before the step.</returns>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="learningRate"/> is NaN or infinite.</exception>
+        /// <remarks>Vector&lt;T&gt;.Count rows at a time, one per SIMD lane, through <c>__LaneGroup</c>, and the rows left over one by one:
+        /// the step equals the mean of the rows' <see cref="Gradient"/> to rounding, not bit for bit (other summation order, and the
+        /// activations through the vector kernels of <c>NetCompiler.Generated.VectorMath</c> rather than Math).</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float TrainBatch(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, float learningRate)
@@ -435,7 +438,7 @@ namespace Deep
                 __Scratch80 lanesScratch = default;
                 __Scratch768 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref lanesScratch);
-                ref global::System.Numerics.Vector<float> sums = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch768, global::System.Numerics.Vector<float>>(ref sumsScratch);
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch768, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -447,20 +450,23 @@ namespace Deep
                     {
                         ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
                         ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 1 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 2 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, 2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 3 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, 4 * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, 1);
+                        for (int i = 0; i < InputCount; i++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                        }
+                        for (int k = 0; k < OutputCount; k++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                        }
                     }
-                    losses += __LaneGroup(ref lanes, ref sums);
+                    losses += __LaneGroup(ref lanes, sums);
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
                 ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
                 for (int k = 0; k < 48; k++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, k), global::System.Numerics.Vector<float>.One);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], global::System.Numerics.Vector<float>.One);
                 }
                 loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
             }
@@ -754,138 +760,139 @@ namespace Deep
         /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, ref global::System.Numerics.Vector<float> sums)
+        private global::System.Numerics.Vector<float> __LaneGroup(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
             __Scratch64 valuesScratch = default;
-            ref global::System.Numerics.Vector<float> values = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, global::System.Numerics.Vector<float>>(ref valuesScratch);
-            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
-            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
-            global::System.Numerics.Vector<float> x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
-            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
-            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, global::System.Numerics.Vector<float>>(ref valuesScratch), 4);
+            var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            var d1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
 
             // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = max(0, net_j).
-            global::System.Numerics.Vector<float> net0_0 = p[0] * x0 + p[1] * x1 + p[2] * x2 + p[12] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_1 = p[3] * x0 + p[4] * x1 + p[5] * x2 + p[13] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_2 = p[6] * x0 + p[7] * x1 + p[8] * x2 + p[14] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net0_3 = p[9] * x0 + p[10] * x1 + p[11] * x2 + p[15] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> o0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0, global::System.Numerics.Vector<float>.Zero), net0_0, global::System.Numerics.Vector<float>.Zero);
-            global::System.Numerics.Vector<float> o0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1, global::System.Numerics.Vector<float>.Zero), net0_1, global::System.Numerics.Vector<float>.Zero);
-            global::System.Numerics.Vector<float> o0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2, global::System.Numerics.Vector<float>.Zero), net0_2, global::System.Numerics.Vector<float>.Zero);
-            global::System.Numerics.Vector<float> o0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3, global::System.Numerics.Vector<float>.Zero), net0_3, global::System.Numerics.Vector<float>.Zero);
+            var net0_0 = p[0] * x0 + p[1] * x1 + p[2] * x2 + p[12] * one;
+            var net0_1 = p[3] * x0 + p[4] * x1 + p[5] * x2 + p[13] * one;
+            var net0_2 = p[6] * x0 + p[7] * x1 + p[8] * x2 + p[14] * one;
+            var net0_3 = p[9] * x0 + p[10] * x1 + p[11] * x2 + p[15] * one;
+            var o0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0, global::System.Numerics.Vector<float>.Zero), net0_0, global::System.Numerics.Vector<float>.Zero);
+            var o0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1, global::System.Numerics.Vector<float>.Zero), net0_1, global::System.Numerics.Vector<float>.Zero);
+            var o0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2, global::System.Numerics.Vector<float>.Zero), net0_2, global::System.Numerics.Vector<float>.Zero);
+            var o0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3, global::System.Numerics.Vector<float>.Zero), net0_3, global::System.Numerics.Vector<float>.Zero);
 
             // Layer 1: net_j = sum_i w_ji * o_i; o_j = f(net_j) = net_j if net_j > 0, else 0.01 * net_j.
-            global::System.Numerics.Vector<float> net1_0 = p[16] * o0_0 + p[17] * o0_1 + p[18] * o0_2 + p[19] * o0_3;
-            global::System.Numerics.Vector<float> net1_1 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3;
-            global::System.Numerics.Vector<float> net1_2 = p[24] * o0_0 + p[25] * o0_1 + p[26] * o0_2 + p[27] * o0_3;
-            global::System.Numerics.Vector<float> o1_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_0, global::System.Numerics.Vector<float>.Zero), net1_0, net1_0 * 0.01f);
-            global::System.Numerics.Vector<float> o1_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_1, global::System.Numerics.Vector<float>.Zero), net1_1, net1_1 * 0.01f);
-            global::System.Numerics.Vector<float> o1_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_2, global::System.Numerics.Vector<float>.Zero), net1_2, net1_2 * 0.01f);
+            var net1_0 = p[16] * o0_0 + p[17] * o0_1 + p[18] * o0_2 + p[19] * o0_3;
+            var net1_1 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3;
+            var net1_2 = p[24] * o0_0 + p[25] * o0_1 + p[26] * o0_2 + p[27] * o0_3;
+            var o1_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_0, global::System.Numerics.Vector<float>.Zero), net1_0, net1_0 * 0.01f);
+            var o1_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_1, global::System.Numerics.Vector<float>.Zero), net1_1, net1_1 * 0.01f);
+            var o1_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_2, global::System.Numerics.Vector<float>.Zero), net1_2, net1_2 * 0.01f);
 
             // Layer 2: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
-            global::System.Numerics.Vector<float> net2_0 = p[28] * o1_0 + p[29] * o1_1 + p[30] * o1_2 + p[37] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net2_1 = p[31] * o1_0 + p[32] * o1_1 + p[33] * o1_2 + p[38] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net2_2 = p[34] * o1_0 + p[35] * o1_1 + p[36] * o1_2 + p[39] * global::System.Numerics.Vector<float>.One;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0) = net2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1) = net2_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2) = net2_2;
+            var net2_0 = p[28] * o1_0 + p[29] * o1_1 + p[30] * o1_2 + p[37] * one;
+            var net2_1 = p[31] * o1_0 + p[32] * o1_1 + p[33] * o1_2 + p[38] * one;
+            var net2_2 = p[34] * o1_0 + p[35] * o1_1 + p[36] * o1_2 + p[39] * one;
+            values[0] = net2_0;
+            values[1] = net2_1;
+            values[2] = net2_2;
             for (int j = 0; j < 3; j++)
             {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j) = global::NetCompiler.Generated.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref values, j));
+                values[j] = global::NetCompiler.Generated.VectorMath.Tanh(values[j]);
             }
-            global::System.Numerics.Vector<float> o2_0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 0);
-            global::System.Numerics.Vector<float> o2_1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 1);
-            global::System.Numerics.Vector<float> o2_2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref values, 2);
+            var o2_0 = values[0];
+            var o2_1 = values[1];
+            var o2_2 = values[2];
 
             // Layer 3: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
-            global::System.Numerics.Vector<float> net3_0 = p[40] * o2_0 + p[41] * o2_1 + p[42] * o2_2 + p[46] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> net3_1 = p[43] * o2_0 + p[44] * o2_1 + p[45] * o2_2 + p[47] * global::System.Numerics.Vector<float>.One;
-            global::System.Numerics.Vector<float> o3_0 = net3_0;
-            global::System.Numerics.Vector<float> o3_1 = net3_1;
+            var net3_0 = p[40] * o2_0 + p[41] * o2_1 + p[42] * o2_2 + p[46] * one;
+            var net3_1 = p[43] * o2_0 + p[44] * o2_1 + p[45] * o2_2 + p[47] * one;
+            var o3_0 = net3_0;
+            var o3_1 = net3_1;
             global::System.Numerics.Vector<float> losses;
 
             // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
-            global::System.Numerics.Vector<float> error0 = d0 - o3_0;
-            global::System.Numerics.Vector<float> error1 = d1 - o3_1;
+            var error0 = d0 - o3_0;
+            var error1 = d1 - o3_1;
             losses = (error0 * error0 + error1 * error1) * 0.5f;
 
             // Output layer 3: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
-            global::System.Numerics.Vector<float> delta3_0 = (o3_0 - d0);
-            global::System.Numerics.Vector<float> delta3_1 = (o3_1 - d1);
+            var delta3_0 = (o3_0 - d0);
+            var delta3_1 = (o3_1 - d1);
 
             // Hidden layer 2: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
-            global::System.Numerics.Vector<float> delta2_0 = (global::System.Numerics.Vector<float>.One - o2_0 * o2_0) * (p[40] * delta3_0 + p[43] * delta3_1);
-            global::System.Numerics.Vector<float> delta2_1 = (global::System.Numerics.Vector<float>.One - o2_1 * o2_1) * (p[41] * delta3_0 + p[44] * delta3_1);
-            global::System.Numerics.Vector<float> delta2_2 = (global::System.Numerics.Vector<float>.One - o2_2 * o2_2) * (p[42] * delta3_0 + p[45] * delta3_1);
+            var delta2_0 = (global::System.Numerics.Vector<float>.One - o2_0 * o2_0) * (p[40] * delta3_0 + p[43] * delta3_1);
+            var delta2_1 = (global::System.Numerics.Vector<float>.One - o2_1 * o2_1) * (p[41] * delta3_0 + p[44] * delta3_1);
+            var delta2_2 = (global::System.Numerics.Vector<float>.One - o2_2 * o2_2) * (p[42] * delta3_0 + p[45] * delta3_1);
 
             // Layer 3 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 40) += delta3_0 * o2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 41) += delta3_0 * o2_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 42) += delta3_0 * o2_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 46) += delta3_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 43) += delta3_1 * o2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 44) += delta3_1 * o2_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 45) += delta3_1 * o2_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 47) += delta3_1;
+            sums[40] += delta3_0 * o2_0;
+            sums[41] += delta3_0 * o2_1;
+            sums[42] += delta3_0 * o2_2;
+            sums[46] += delta3_0;
+            sums[43] += delta3_1 * o2_0;
+            sums[44] += delta3_1 * o2_1;
+            sums[45] += delta3_1 * o2_2;
+            sums[47] += delta3_1;
 
             // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01.
-            global::System.Numerics.Vector<float> delta1_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[28] * delta2_0 + p[31] * delta2_1 + p[34] * delta2_2);
-            global::System.Numerics.Vector<float> delta1_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[29] * delta2_0 + p[32] * delta2_1 + p[35] * delta2_2);
-            global::System.Numerics.Vector<float> delta1_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[30] * delta2_0 + p[33] * delta2_1 + p[36] * delta2_2);
+            var delta1_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[28] * delta2_0 + p[31] * delta2_1 + p[34] * delta2_2);
+            var delta1_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[29] * delta2_0 + p[32] * delta2_1 + p[35] * delta2_2);
+            var delta1_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[30] * delta2_0 + p[33] * delta2_1 + p[36] * delta2_2);
 
             // Layer 2 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 28) += delta2_0 * o1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 29) += delta2_0 * o1_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 30) += delta2_0 * o1_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 37) += delta2_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 31) += delta2_1 * o1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32) += delta2_1 * o1_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 33) += delta2_1 * o1_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 38) += delta2_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 34) += delta2_2 * o1_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 35) += delta2_2 * o1_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 36) += delta2_2 * o1_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 39) += delta2_2;
+            sums[28] += delta2_0 * o1_0;
+            sums[29] += delta2_0 * o1_1;
+            sums[30] += delta2_0 * o1_2;
+            sums[37] += delta2_0;
+            sums[31] += delta2_1 * o1_0;
+            sums[32] += delta2_1 * o1_1;
+            sums[33] += delta2_1 * o1_2;
+            sums[38] += delta2_1;
+            sums[34] += delta2_2 * o1_0;
+            sums[35] += delta2_2 * o1_1;
+            sums[36] += delta2_2 * o1_2;
+            sums[39] += delta2_2;
 
             // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
-            global::System.Numerics.Vector<float> delta0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[16] * delta1_0 + p[20] * delta1_1 + p[24] * delta1_2);
-            global::System.Numerics.Vector<float> delta0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[17] * delta1_0 + p[21] * delta1_1 + p[25] * delta1_2);
-            global::System.Numerics.Vector<float> delta0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[18] * delta1_0 + p[22] * delta1_1 + p[26] * delta1_2);
-            global::System.Numerics.Vector<float> delta0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[19] * delta1_0 + p[23] * delta1_1 + p[27] * delta1_2);
+            var delta0_0 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[16] * delta1_0 + p[20] * delta1_1 + p[24] * delta1_2);
+            var delta0_1 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[17] * delta1_0 + p[21] * delta1_1 + p[25] * delta1_2);
+            var delta0_2 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[18] * delta1_0 + p[22] * delta1_1 + p[26] * delta1_2);
+            var delta0_3 = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[19] * delta1_0 + p[23] * delta1_1 + p[27] * delta1_2);
 
             // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16) += delta1_0 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 17) += delta1_0 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 18) += delta1_0 * o0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 19) += delta1_0 * o0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 20) += delta1_1 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 21) += delta1_1 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 22) += delta1_1 * o0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 23) += delta1_1 * o0_3;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 24) += delta1_2 * o0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 25) += delta1_2 * o0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 26) += delta1_2 * o0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 27) += delta1_2 * o0_3;
+            sums[16] += delta1_0 * o0_0;
+            sums[17] += delta1_0 * o0_1;
+            sums[18] += delta1_0 * o0_2;
+            sums[19] += delta1_0 * o0_3;
+            sums[20] += delta1_1 * o0_0;
+            sums[21] += delta1_1 * o0_1;
+            sums[22] += delta1_1 * o0_2;
+            sums[23] += delta1_1 * o0_3;
+            sums[24] += delta1_2 * o0_0;
+            sums[25] += delta1_2 * o0_1;
+            sums[26] += delta1_2 * o0_2;
+            sums[27] += delta1_2 * o0_3;
 
             // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 0) += delta0_0 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 1) += delta0_0 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 2) += delta0_0 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 12) += delta0_0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 3) += delta0_1 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 4) += delta0_1 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 5) += delta0_1 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 13) += delta0_1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 6) += delta0_2 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 7) += delta0_2 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 8) += delta0_2 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 14) += delta0_2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 9) += delta0_3 * x0;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 10) += delta0_3 * x1;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 11) += delta0_3 * x2;
-            global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 15) += delta0_3;
+            sums[0] += delta0_0 * x0;
+            sums[1] += delta0_0 * x1;
+            sums[2] += delta0_0 * x2;
+            sums[12] += delta0_0;
+            sums[3] += delta0_1 * x0;
+            sums[4] += delta0_1 * x1;
+            sums[5] += delta0_1 * x2;
+            sums[13] += delta0_1;
+            sums[6] += delta0_2 * x0;
+            sums[7] += delta0_2 * x1;
+            sums[8] += delta0_2 * x2;
+            sums[14] += delta0_2;
+            sums[9] += delta0_3 * x0;
+            sums[10] += delta0_3 * x1;
+            sums[11] += delta0_3 * x2;
+            sums[15] += delta0_3;
             return losses;
         }
 
