@@ -119,6 +119,19 @@ namespace NetCompiler.Tests
                 }
             }
 
+            // TrainBatch's lane-per-sample pass (float, at most 256 parameters): 16 lanes of the inputs and targets, of
+            // one gradient sum per parameter, and of the widest layer's values.
+            if (size == 4 && r.ParameterCount <= 256)
+            {
+                int widest = 0;
+                foreach (ReferenceLayer layer in r.Layers)
+                {
+                    widest = Math.Max(widest, layer.Units);
+                }
+
+                training += 16 * (r.Inputs + r.Layers[^1].Units + r.ParameterCount + widest);
+            }
+
             Assert.Equal(forward * size, NetworkCatalog.Constant(type, "ForwardScratchBytes"));
             Assert.Equal(training * size, NetworkCatalog.Constant(type, "TrainingScratchBytes"));
         }

@@ -26,6 +26,23 @@ internal static class ActivationFormulas
         _ => Apply(plan, activation, net),
     };
 
+    /// <summary>
+    /// f(net) as a Vector&lt;T&gt; expression over the vector <paramref name="net"/>, the same function in each lane as
+    /// <see cref="Apply"/> (Sigmoid and Tanh through the VectorMath kernels, float only; the ReLUs as a compare and a blend).
+    /// </summary>
+    public static string ApplyToVector(NetworkPlan plan, Activation activation, string net)
+    {
+        string v = plan.Vector;
+        return activation switch
+        {
+            Activation.Sigmoid => $"{NetworkPlan.VectorMath}.Sigmoid({net})",
+            Activation.Tanh => $"{NetworkPlan.VectorMath}.Tanh({net})",
+            Activation.ReLU => $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan({net}, {v}.Zero), {net}, {v}.Zero)",
+            Activation.LeakyReLU => $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan({net}, {v}.Zero), {net}, {net} * {plan.Lit(0.01)})",
+            _ => net,
+        };
+    }
+
     /// <summary>f'(net) written in terms of o = f(net), parenthesized; <c>null</c> when f' = 1.</summary>
     public static string? Derivative(NetworkPlan plan, Activation activation, string o) => activation switch
     {

@@ -76,7 +76,7 @@ internal static partial class NetworkEmitter
         else
         {
             w.Line($"/// loss: {plan.Spec.Loss}, {LossFormula(plan)}");
-            w.Line($"/// stack: Forward/ComputeLoss {Literals.Int(plan.ScratchBytes(backward: false))} bytes, Gradient/Train/TrainBatch {Literals.Int(plan.ScratchBytes(backward: true))} bytes;");
+            w.Line($"/// stack: Forward/ComputeLoss {Literals.Int(plan.ScratchBytes(backward: false))} bytes, Gradient/Train/TrainBatch {Literals.Int(plan.ScratchBytes(backward: true) + plan.LaneScratchBytes)} bytes;");
             w.Line($"/// heap: the parameters, plus {Literals.Int(plan.BatchBufferLength * plan.ScalarBytes)} bytes allocated once by the first TrainBatch");
         }
         w.Line("/// </code>");

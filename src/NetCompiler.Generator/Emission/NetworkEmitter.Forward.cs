@@ -242,7 +242,7 @@ internal static partial class NetworkEmitter
         w.Line("int j = 0;");
         w.Open($"for (; j <= {layer.Units} - {plan.Vector}.Count; j += {plan.Vector}.Count)");
         w.Line($"{plan.Vector} value = {vm}.Load(ref src, j);");
-        w.Line($"{vm}.Store(ref dst, j, {VectorActivation(plan, layer.Activation, "value")});");
+        w.Line($"{vm}.Store(ref dst, j, {ActivationFormulas.ApplyToVector(plan, layer.Activation, "value")});");
         w.Close();
         if (layer.Units % NetworkPlan.WidestVector != 0)
         {

@@ -15,8 +15,6 @@ internal static partial class NetworkEmitter
     {
         string v = plan.Vector;
         string u = NetworkPlan.Unsafe;
-        int inputs = plan.InputCount;
-        int outputs = plan.OutputCount;
         int lanesLength = plan.LaneScratchLength;
         int sumsLength = plan.LaneSumsLength;
 
@@ -83,12 +81,12 @@ internal static partial class NetworkEmitter
         w.Line($"global::System.Span<{v}> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref {u}.As<{ScratchType(plan.LaneValuesLength)}, {v}>(ref valuesScratch), {plan.LaneValuesLength / NetworkPlan.MaxLanes});");
         for (int i = 0; i < inputs; i++)
         {
-            w.Line($"var x{i} = {vm}.Load(ref lanes, {LaneIndex(i, null)});");
+            w.Line($"var x{i} = {vm}.Load(ref lanes, {LaneIndex(i)});");
         }
 
         for (int k = 0; k < outputs; k++)
         {
-            w.Line($"var d{k} = {vm}.Load(ref lanes, {LaneIndex(inputs + k, null)});");
+            w.Line($"var d{k} = {vm}.Load(ref lanes, {LaneIndex(inputs + k)});");
         }
 
         WriteLaneForward(w, plan);
@@ -131,11 +129,8 @@ internal static partial class NetworkEmitter
         w.Line();
     }
 
-    /// <summary>Index of lane <paramref name="lane"/> (or of the first lane) of value i in the transposition buffer: i * width + s.</summary>
-    private static string LaneIndex(int value, string? lane) =>
-        value == 0 ? lane ?? "0"
-        : lane is null ? $"{value} * width"
-        : $"{value} * width + {lane}";
+    /// <summary>Index of the first lane of value i (input i, then target i - InputCount) in the transposition buffer: i * width.</summary>
+    private static string LaneIndex(int value) => value == 0 ? "0" : $"{value} * width";
 
     private static int WeightIndex(LayerPlan layer, int j, int i) => layer.WeightOffset + (layer.Inputs * j) + i;
 
@@ -189,7 +184,7 @@ internal static partial class NetworkEmitter
 
             for (int j = 0; j < layer.Units; j++)
             {
-                w.Line($"var o{l}_{j} = {VectorActivation(plan, layer.Activation, $"net{l}_{j}")};");
+                w.Line($"var o{l}_{j} = {ActivationFormulas.ApplyToVector(plan, layer.Activation, $"net{l}_{j}")};");
             }
         }
     }
@@ -219,20 +214,6 @@ internal static partial class NetworkEmitter
         {
             w.Line($"var {result(j)} = values[{j}];");
         }
-    }
-
-    /// <summary>f(net) over a lane vector, the same function in each lane as <see cref="ActivationFormulas.Apply"/> (Sigmoid and Tanh through the VectorMath kernels).</summary>
-    private static string VectorActivation(NetworkPlan plan, Activation activation, string net)
-    {
-        string v = plan.Vector;
-        return activation switch
-        {
-            Activation.Sigmoid => $"{NetworkPlan.VectorMath}.Sigmoid({net})",
-            Activation.Tanh => $"{NetworkPlan.VectorMath}.Tanh({net})",
-            Activation.ReLU => $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan({net}, {v}.Zero), {net}, {v}.Zero)",
-            Activation.LeakyReLU => $"global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan({net}, {v}.Zero), {net}, {net} * {plan.Lit(0.01)})",
-            _ => net,
-        };
     }
 
     /// <summary>The loss per lane (assigned to <c>losses</c>, declared by the caller) and the output deltas.</summary>

@@ -80,9 +80,9 @@ internal static partial class NetworkEmitter
         string name = plan.Spec.TypeName;
 
         WriteSizeConstants(w, plan);
-        w.Line("/// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>");
+        w.Line("/// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Line($"public const int TrainingScratchBytes = {Literals.Int(plan.ScratchBytes(backward: true))};");
+        w.Line($"public const int TrainingScratchBytes = {Literals.Int(plan.ScratchBytes(backward: true) + plan.LaneScratchBytes)};");
         w.Line();
         w.Line($"/// <summary>Heap memory that the first <see cref=\"{TrainBatchCref(plan)}\"/> call allocates, once: the summed gradient, and with looped layers the values that {NetworkPlan.BatchGroup} rows keep for their gradients.</summary>");
         w.Line(GeneratedCodeAttribute);

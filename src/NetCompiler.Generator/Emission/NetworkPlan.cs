@@ -299,6 +299,9 @@ internal sealed class NetworkPlan
         return values;
     }
 
+    /// <summary>Stack bytes of TrainBatch's lane-per-sample pass (transposed rows, gradient sums, one kernel loop's values), 0 without one.</summary>
+    public long LaneScratchBytes => LaneBatch ? (long)(LaneScratchLength + LaneSumsLength + LaneValuesLength) * ScalarBytes : 0;
+
     /// <summary>Bytes of <see cref="ScratchSpans"/>.</summary>
     public long ScratchBytes(bool backward)
     {

@@ -40,7 +40,7 @@ namespace Precise
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 0;
 
-        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 0;
 

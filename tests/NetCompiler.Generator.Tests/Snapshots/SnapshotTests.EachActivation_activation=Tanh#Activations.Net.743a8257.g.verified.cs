@@ -14,7 +14,7 @@ namespace Activations
     /// 1      Dense 2 -> 2  Tanh        w p[6..9], b p[10..11]  24     4             12             unrolled
     /// total                            12                      48     8             20
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1152 bytes;
     /// heap: the parameters, plus 48 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -40,9 +40,9 @@ namespace Activations
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 0;
 
-        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 0;
+        public const int TrainingScratchBytes = 1152;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]

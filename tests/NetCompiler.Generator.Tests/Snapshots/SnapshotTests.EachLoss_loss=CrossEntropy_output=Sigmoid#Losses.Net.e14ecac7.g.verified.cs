@@ -14,7 +14,7 @@ namespace Losses
     /// 1      Dense 2 -> 3  Sigmoid     w p[6..11], b p[12..14]  36     6             18             unrolled
     /// total                            15                       60     10            26
     /// loss: CrossEntropy, E = -sum_k [d_k * ln y_k + (1 - d_k) * ln(1 - y_k)] (binary cross-entropy)
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1472 bytes;
     /// heap: the parameters, plus 60 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -40,9 +40,9 @@ namespace Losses
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 0;
 
-        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 0;
+        public const int TrainingScratchBytes = 1472;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]

@@ -14,7 +14,7 @@ namespace Looped
     /// 1      Dense 5 -> 3  Softmax     w p[25..39], b p[40..42]  72     15            45             looped
     /// total                            43                        172    35            85
     /// loss: CrossEntropy, E = -sum_k d_k * ln y_k (cross-entropy)
-    /// stack: Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 76 bytes;
+    /// stack: Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 3596 bytes;
     /// heap: the parameters, plus 380 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -40,9 +40,9 @@ namespace Looped
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 44;
 
-        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 76;
+        public const int TrainingScratchBytes = 3596;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]

@@ -15,7 +15,7 @@ namespace Mixed
     /// 2      Dense 2 -> 2  Softmax     w p[32..35], b p[36..37]  24     4             12             unrolled
     /// total                            38                        152    29            72
     /// loss: MeanSquaredError, E = (1/n) * sum_k (d_k - y_k)^2, n = 2
-    /// stack: Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 40 bytes;
+    /// stack: Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 3112 bytes;
     /// heap: the parameters, plus 232 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -41,9 +41,9 @@ namespace Mixed
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 20;
 
-        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 40;
+        public const int TrainingScratchBytes = 3112;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]

@@ -16,7 +16,7 @@ namespace Deep
     /// 3      Dense 3 -> 2  Identity    w p[40..45], b p[46..47]  32     6             18             unrolled
     /// total                            48                        192    39            105
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 0 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 3648 bytes;
     /// heap: the parameters, plus 192 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -42,9 +42,9 @@ namespace Deep
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int ForwardScratchBytes = 0;
 
-        /// <summary>Stack memory that Gradient, Train and TrainBatch use for the values and deltas of looped layers; 0 when every layer is unrolled.</summary>
+        /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 0;
+        public const int TrainingScratchBytes = 3648;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
