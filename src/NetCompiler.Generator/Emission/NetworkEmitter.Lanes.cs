@@ -202,6 +202,7 @@ internal static partial class NetworkEmitter
             return;
         }
 
+        w.Line($"// {kernel} over the layer's units in one loop: one inlined copy of the kernel serves them all.");
         for (int j = 0; j < layer.Units; j++)
         {
             w.Line($"values[{j}] = {argument(j)};");

@@ -561,6 +561,7 @@ namespace Activations
             // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
             var net0_0 = p[0] * x0 + p[1] * x1 + p[4] * one;
             var net0_1 = p[2] * x0 + p[3] * x1 + p[5] * one;
+            // Sigmoid over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net0_0;
             values[1] = net0_1;
             for (int j = 0; j < 2; j++)
@@ -573,6 +574,7 @@ namespace Activations
             // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
             var net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[10] * one;
             var net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[11] * one;
+            // Sigmoid over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net1_0;
             values[1] = net1_1;
             for (int j = 0; j < 2; j++)

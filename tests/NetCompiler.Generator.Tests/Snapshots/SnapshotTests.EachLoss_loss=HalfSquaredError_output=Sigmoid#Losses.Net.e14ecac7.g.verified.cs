@@ -582,6 +582,7 @@ namespace Losses
             // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
             var net0_0 = p[0] * x0 + p[1] * x1 + p[4] * one;
             var net0_1 = p[2] * x0 + p[3] * x1 + p[5] * one;
+            // Tanh over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net0_0;
             values[1] = net0_1;
             for (int j = 0; j < 2; j++)
@@ -595,6 +596,7 @@ namespace Losses
             var net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[12] * one;
             var net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[13] * one;
             var net1_2 = p[10] * o0_0 + p[11] * o0_1 + p[14] * one;
+            // Sigmoid over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net1_0;
             values[1] = net1_1;
             values[2] = net1_2;

@@ -1406,6 +1406,7 @@ namespace Looped
             var net1_1 = p[30] * o0_0 + p[31] * o0_1 + p[32] * o0_2 + p[33] * o0_3 + p[34] * o0_4 + p[41] * one;
             var net1_2 = p[35] * o0_0 + p[36] * o0_1 + p[37] * o0_2 + p[38] * o0_3 + p[39] * o0_4 + p[42] * one;
             var max1 = global::System.Numerics.Vector.Max(global::System.Numerics.Vector.Max(net1_0, net1_1), net1_2);
+            // Exp over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net1_0 - max1;
             values[1] = net1_1 - max1;
             values[2] = net1_2 - max1;

@@ -1076,6 +1076,7 @@ namespace Mixed
             var net0_2 = p[6] * x0 + p[7] * x1 + p[8] * x2 + p[17] * one;
             var net0_3 = p[9] * x0 + p[10] * x1 + p[11] * x2 + p[18] * one;
             var net0_4 = p[12] * x0 + p[13] * x1 + p[14] * x2 + p[19] * one;
+            // Sigmoid over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net0_0;
             values[1] = net0_1;
             values[2] = net0_2;
@@ -1094,6 +1095,7 @@ namespace Mixed
             // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
             var net1_0 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3 + p[24] * o0_4 + p[30] * one;
             var net1_1 = p[25] * o0_0 + p[26] * o0_1 + p[27] * o0_2 + p[28] * o0_3 + p[29] * o0_4 + p[31] * one;
+            // Tanh over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net1_0;
             values[1] = net1_1;
             for (int j = 0; j < 2; j++)
@@ -1107,6 +1109,7 @@ namespace Mixed
             var net2_0 = p[32] * o1_0 + p[33] * o1_1 + p[36] * one;
             var net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37] * one;
             var max2 = global::System.Numerics.Vector.Max(net2_0, net2_1);
+            // Exp over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net2_0 - max2;
             values[1] = net2_1 - max2;
             for (int j = 0; j < 2; j++)

@@ -544,6 +544,7 @@ namespace Textbook
             var net0_0 = p[0] * x0 + p[1] * x1;
             var net0_1 = p[2] * x0 + p[3] * x1;
             var net0_2 = p[4] * x0 + p[5] * x1;
+            // Sigmoid over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net0_0;
             values[1] = net0_1;
             values[2] = net0_2;

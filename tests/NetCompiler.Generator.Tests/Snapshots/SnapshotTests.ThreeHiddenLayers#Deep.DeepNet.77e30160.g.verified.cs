@@ -795,6 +795,7 @@ namespace Deep
             var net2_0 = p[28] * o1_0 + p[29] * o1_1 + p[30] * o1_2 + p[37] * one;
             var net2_1 = p[31] * o1_0 + p[32] * o1_1 + p[33] * o1_2 + p[38] * one;
             var net2_2 = p[34] * o1_0 + p[35] * o1_1 + p[36] * o1_2 + p[39] * one;
+            // Tanh over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net2_0;
             values[1] = net2_1;
             values[2] = net2_2;
