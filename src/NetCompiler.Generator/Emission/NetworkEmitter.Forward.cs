@@ -279,7 +279,7 @@ internal static partial class NetworkEmitter
         w.Line($"{vm}.Store(ref dst, j, e);");
         w.Line("sums += e;");
         w.Close();
-        w.Line($"sum{l} = global::System.Numerics.Vector.Dot(sums, {plan.Vector}.One);");
+        w.Line($"sum{l} = global::System.Numerics.Vector.Sum(sums);");
         if (layer.Units % NetworkPlan.WidestVector != 0)
         {
             w.Open($"for (; j < {layer.Units}; j++)");
@@ -311,7 +311,7 @@ internal static partial class NetworkEmitter
         w.Close();
         for (int r = 0; r < rows; r++)
         {
-            w.Line($"{plan.T} dot{r} = global::System.Numerics.Vector.Dot(s{r}, {plan.Vector}.One);");
+            w.Line($"{plan.T} dot{r} = global::System.Numerics.Vector.Sum(s{r});");
         }
 
         if (n % NetworkPlan.WidestVector != 0)

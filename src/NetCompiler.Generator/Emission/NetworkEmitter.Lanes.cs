@@ -47,9 +47,9 @@ internal static partial class NetworkEmitter
         w.Line("// Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.");
         w.Line($"ref {plan.T} gStart = ref {plan.Reference("g")};");
         w.Open($"for (int k = 0; k < {plan.ParameterCount}; k++)");
-        w.Line($"{u}.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], {v}.One);");
+        w.Line($"{u}.Add(ref gStart, k) += global::System.Numerics.Vector.Sum(sums[k]);");
         w.Close();
-        w.Line($"loss += global::System.Numerics.Vector.Dot(losses, {v}.One);");
+        w.Line($"loss += global::System.Numerics.Vector.Sum(losses);");
         w.Close();
         w.Line();
     }

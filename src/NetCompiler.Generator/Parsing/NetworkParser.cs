@@ -247,7 +247,13 @@ internal static class NetworkParser
             || compilation.GetTypeByMetadataName("System.Span`1") is null
             || compilation.GetTypeByMetadataName("System.Text.Json.Utf8JsonReader") is null)
         {
-            return "its target framework lacks System.Span<T>, System.MathF or System.Text.Json; target .NET Core 3.0, .NET 5 or later";
+            return "its target framework lacks System.Span<T>, System.MathF or System.Text.Json; target .NET 8 or later";
+        }
+
+        // The generated vector code uses System.Numerics.Vector APIs of .NET 7 and later (ShiftLeft, Sum, ...).
+        if (compilation.GetTypeByMetadataName("System.Numerics.Vector") is not { } vector || vector.GetMembers("ShiftLeft").IsEmpty)
+        {
+            return "its target framework is older than .NET 7 (the generated code uses the System.Numerics.Vector APIs of .NET 7 and later); target .NET 8 or later";
         }
 
         if (declaration.SyntaxTree.Options is CSharpParseOptions options && options.LanguageVersion < LanguageVersion.CSharp8)

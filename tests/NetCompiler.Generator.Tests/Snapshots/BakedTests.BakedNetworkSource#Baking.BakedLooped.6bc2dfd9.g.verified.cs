@@ -141,9 +141,9 @@ namespace Baking
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
                     for (; i < 2; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -196,8 +196,8 @@ namespace Baking
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -229,7 +229,7 @@ namespace Baking
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
                     sums += e;
                 }
-                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                sum1 = global::System.Numerics.Vector.Sum(sums);
                 for (; j < 2; j++)
                 {
                     float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);

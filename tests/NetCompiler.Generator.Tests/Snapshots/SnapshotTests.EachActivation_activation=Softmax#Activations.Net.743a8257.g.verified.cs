@@ -370,9 +370,9 @@ namespace Activations
                 ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
                 for (int k = 0; k < 12; k++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], global::System.Numerics.Vector<float>.One);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Sum(sums[k]);
                 }
-                loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
+                loss += global::System.Numerics.Vector.Sum(losses);
             }
 
             for (; row < count; row++)

@@ -179,10 +179,10 @@ namespace Looped
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -206,7 +206,7 @@ namespace Looped
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -256,9 +256,9 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
                     for (; i < 5; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -292,7 +292,7 @@ namespace Looped
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
                     sums += e;
                 }
-                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                sum1 = global::System.Numerics.Vector.Sum(sums);
                 for (; j < 3; j++)
                 {
                     float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
@@ -406,10 +406,10 @@ namespace Looped
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -433,7 +433,7 @@ namespace Looped
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -483,9 +483,9 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
                     for (; i < 5; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -519,7 +519,7 @@ namespace Looped
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
                     sums += e;
                 }
-                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                sum1 = global::System.Numerics.Vector.Sum(sums);
                 for (; j < 3; j++)
                 {
                     float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
@@ -761,9 +761,9 @@ namespace Looped
                 ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
                 for (int k = 0; k < 43; k++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], global::System.Numerics.Vector<float>.One);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Sum(sums[k]);
                 }
-                loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
+                loss += global::System.Numerics.Vector.Sum(losses);
             }
 
             for (; row <= count - 4; row += 4)
@@ -921,10 +921,10 @@ namespace Looped
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -948,7 +948,7 @@ namespace Looped
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -998,9 +998,9 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
                     for (; i < 5; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1034,7 +1034,7 @@ namespace Looped
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
                     sums += e;
                 }
-                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                sum1 = global::System.Numerics.Vector.Sum(sums);
                 for (; j < 3; j++)
                 {
                     float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
@@ -1092,10 +1092,10 @@ namespace Looped
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1119,7 +1119,7 @@ namespace Looped
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1169,9 +1169,9 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
                     for (; i < 5; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1205,7 +1205,7 @@ namespace Looped
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
                     sums += e;
                 }
-                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                sum1 = global::System.Numerics.Vector.Sum(sums);
                 for (; j < 3; j++)
                 {
                     float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
@@ -1530,10 +1530,10 @@ namespace Looped
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1557,7 +1557,7 @@ namespace Looped
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1607,9 +1607,9 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
                     for (; i < 5; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1643,7 +1643,7 @@ namespace Looped
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, e);
                     sums += e;
                 }
-                sum1 = global::System.Numerics.Vector.Dot(sums, global::System.Numerics.Vector<float>.One);
+                sum1 = global::System.Numerics.Vector.Sum(sums);
                 for (; j < 3; j++)
                 {
                     float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);

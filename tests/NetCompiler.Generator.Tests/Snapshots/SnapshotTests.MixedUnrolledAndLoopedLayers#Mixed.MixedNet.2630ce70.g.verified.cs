@@ -178,10 +178,10 @@ namespace Mixed
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -205,7 +205,7 @@ namespace Mixed
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -349,10 +349,10 @@ namespace Mixed
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -376,7 +376,7 @@ namespace Mixed
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -607,9 +607,9 @@ namespace Mixed
                 ref float gStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
                 for (int k = 0; k < 38; k++)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Dot(sums[k], global::System.Numerics.Vector<float>.One);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gStart, k) += global::System.Numerics.Vector.Sum(sums[k]);
                 }
-                loss += global::System.Numerics.Vector.Dot(losses, global::System.Numerics.Vector<float>.One);
+                loss += global::System.Numerics.Vector.Sum(losses);
             }
 
             for (; row <= count - 4; row += 4)
@@ -751,10 +751,10 @@ namespace Mixed
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -778,7 +778,7 @@ namespace Mixed
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -871,10 +871,10 @@ namespace Mixed
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -898,7 +898,7 @@ namespace Mixed
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1230,10 +1230,10 @@ namespace Mixed
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
-                    float dot1 = global::System.Numerics.Vector.Dot(s1, global::System.Numerics.Vector<float>.One);
-                    float dot2 = global::System.Numerics.Vector.Dot(s2, global::System.Numerics.Vector<float>.One);
-                    float dot3 = global::System.Numerics.Vector.Dot(s3, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1257,7 +1257,7 @@ namespace Mixed
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
                         s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
                     }
-                    float dot0 = global::System.Numerics.Vector.Dot(s0, global::System.Numerics.Vector<float>.One);
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
