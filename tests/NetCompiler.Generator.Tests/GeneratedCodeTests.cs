@@ -262,8 +262,10 @@ public class GeneratedCodeTests
     {
         string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run(DigitsSource)).Values.Single();
         string forward = MethodBody(text, "private void __Forward(");
-        // Four rows of W per pass over the inputs; 64 inputs are whole vectors at any width, so no scalar tail.
-        Assert.Contains("for (int j = 0; j < 32; j += 4)", forward);
+        // Eight rows of W per pass over the inputs (float), summed across lanes together; 64 inputs are whole vectors at
+        // any width, so no scalar tail.
+        Assert.Contains("for (int j = 0; j < 32; j += 8)", forward);
+        Assert.Contains("global::NetCompiler.Generated.VectorMath.StoreSums(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 2048 + j), s0, s1, s2, s3, s4, s5, s6, s7);", forward);
         Assert.Contains("for (; i <= 64 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)", forward);
         Assert.DoesNotContain("for (; i < 64; i++)", forward);
         Assert.Contains("looped: 2048 weights > 64", forward);

@@ -226,6 +226,65 @@ namespace NetCompiler.Tests
         }
 
         [Fact]
+        public void StoreSums_AddsEachVectorAcrossItsLanes()
+        {
+            // Integers small enough that every order of addition gives the exact sum: any mix-up of rows or lanes shows.
+            var rng = new Random(5);
+            int n = Vector<float>.Count;
+            for (int trial = 0; trial < 50; trial++)
+            {
+                float[][] rows = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, n).Select(_ => (float)rng.Next(-1000, 1000)).ToArray()).ToArray();
+                float[] bias = Enumerable.Range(0, 8).Select(_ => (float)rng.Next(-1000, 1000)).ToArray();
+                Vector<float>[] s = rows.Select(r => new Vector<float>(r)).ToArray();
+                float[] plain = new float[10];
+                float[] biased = new float[10];
+                VectorMath.StoreSums(ref plain[1], s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+                VectorMath.StoreSums(ref biased[1], ref bias[0], s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+                for (int r = 0; r < 8; r++)
+                {
+                    Assert.Equal(rows[r].Sum(), plain[r + 1]);
+                    Assert.Equal(rows[r].Sum() + bias[r], biased[r + 1]);
+                }
+
+                // Nothing outside the eight values is written.
+                Assert.Equal(0f, plain[0]);
+                Assert.Equal(0f, plain[9]);
+                Assert.Equal(0f, biased[0]);
+                Assert.Equal(0f, biased[9]);
+            }
+        }
+
+        [Fact]
+        public void StoreSums_IsWithinRoundingOfTheExactSums()
+        {
+            var rng = new Random(6);
+            int n = Vector<float>.Count;
+            float[][] rows = Enumerable.Range(0, 8).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+            float[] bias = Enumerable.Range(0, 8).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            Vector<float>[] s = rows.Select(r => new Vector<float>(r)).ToArray();
+            float[] y = new float[8];
+            VectorMath.StoreSums(ref y[0], ref bias[0], s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]);
+            for (int r = 0; r < 8; r++)
+            {
+                double exact = rows[r].Sum(v => (double)v) + bias[r];
+                Assert.True(Math.Abs(y[r] - exact) <= 1e-6 * (rows[r].Sum(v => Math.Abs((double)v)) + Math.Abs(bias[r])), $"row {r}: {y[r]:R}, exact {exact:R}");
+            }
+        }
+
+        [Theory]
+        [InlineData(1f, 2f, 2f)]
+        [InlineData(2f, 1f, 2f)]
+        [InlineData(-3f, -7f, -3f)]
+        [InlineData(float.NegativeInfinity, -1e30f, -1e30f)]
+        [InlineData(5f, float.PositiveInfinity, float.PositiveInfinity)]
+        public void Max_IsTheLargerValue(float a, float b, float expected)
+        {
+            Assert.Equal(expected, VectorMath.Max(a, b));
+            Assert.Equal((double)expected, VectorMath.Max((double)a, b));
+            Assert.Equal(expected, VectorMath.Max(new Vector<float>(a), new Vector<float>(b))[0]);
+        }
+
+        [Fact]
         public void DoubleKernels_AreTheMathFunctions()
         {
             double[] x = { -800, -3.5, -0.1, 0, 1e-300, 0.7, 2, 40, 800 };

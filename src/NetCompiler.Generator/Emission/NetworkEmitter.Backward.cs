@@ -228,7 +228,7 @@ internal static partial class NetworkEmitter
         w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref {plan.Reference(target)}, {layer.WeightOffset});");
         if (mode == BackwardMode.Train)
         {
-            w.Line($"{plan.Vector} rates = new {plan.Vector}(learningRate);");
+            w.Line("// As w_ji <- w_ji + (-eta * delta_j) * o_i: one multiply-add per weight (fused where the hardware can), b_j <- b_j + (-eta * delta_j).");
         }
 
         // A ReLU layer's delta_j is exactly 0 wherever its unit is off (o_j = 0): such rows are skipped, one row at a
@@ -252,18 +252,20 @@ internal static partial class NetworkEmitter
                 w.Close();
             }
 
-            w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"v{r} = new {plan.Vector}(d{r})"))};");
+            // The update's factor per row: -eta * delta_j, so that each weight takes one multiply-add.
+            string factor = mode == BackwardMode.Gradient ? "d" : "e";
+            if (mode == BackwardMode.Train)
+            {
+                w.Line($"{plan.T} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"e{r} = -learningRate * d{r}"))};");
+            }
+
+            w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"v{r} = new {plan.Vector}({factor}{r})"))};");
             var vector = new List<string> { $"{plan.Vector} xi = {NetworkPlan.VectorMath}.Load(ref x, i);" };
             var scalar = new List<string> { $"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);" };
             for (int r = 0; r < rows; r++)
             {
-                string load = $"{NetworkPlan.VectorMath}.Load(ref w{r}, i)";
-                vector.Add(mode == BackwardMode.Gradient
-                    ? $"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {NetworkPlan.VectorMath}.MultiplyAdd(v{r}, xi, {load}));"
-                    : $"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {load} - rates * (v{r} * xi));");
-                scalar.Add(mode == BackwardMode.Gradient
-                    ? $"{NetworkPlan.Unsafe}.Add(ref w{r}, i) += d{r} * xi;"
-                    : $"{NetworkPlan.Unsafe}.Add(ref w{r}, i) -= learningRate * (d{r} * xi);");
+                vector.Add($"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {NetworkPlan.VectorMath}.MultiplyAdd(v{r}, xi, {NetworkPlan.VectorMath}.Load(ref w{r}, i)));");
+                scalar.Add($"{NetworkPlan.Unsafe}.Add(ref w{r}, i) += {factor}{r} * xi;");
             }
 
             WriteVectorLoop(w, plan, "i", layer.Inputs, vector, scalar);
@@ -271,9 +273,7 @@ internal static partial class NetworkEmitter
             {
                 for (int r = 0; r < rows; r++)
                 {
-                    w.Line(mode == BackwardMode.Gradient
-                        ? $"gradient[{layer.BiasOffset} + {Plus(k, r)}] += d{r};"
-                        : $"p[{layer.BiasOffset} + {Plus(k, r)}] -= learningRate * d{r};");
+                    w.Line($"{target}[{layer.BiasOffset} + {Plus(k, r)}] += {factor}{r};");
                 }
             }
         }, skipZeroRows ? 1 : RowBlock);

@@ -135,7 +135,7 @@ internal static partial class NetworkEmitter
             w.Line($"{plan.T} max{l} = net{l}_0;");
             for (int j = 1; j < layer.Units; j++)
             {
-                w.Line($"max{l} = {plan.Math}.Max(max{l}, net{l}_{j});");
+                w.Line($"max{l} = {NetworkPlan.VectorMath}.Max(max{l}, net{l}_{j});");
             }
 
             for (int j = 0; j < layer.Units; j++)
@@ -173,6 +173,15 @@ internal static partial class NetworkEmitter
     /// <summary>Rows of W that a looped pass handles together: each vector of inputs is loaded once for all of them.</summary>
     internal const int RowBlock = 4;
 
+    /// <summary>
+    /// Rows of a float forward pass handled together: eight independent multiply-add chains (enough to cover the latency
+    /// of a fused multiply-add at two per cycle), summed across lanes at once by VectorMath.StoreSums.
+    /// </summary>
+    internal const int SummedRowBlock = 8;
+
+    /// <summary>Rows per block of a looped forward pass: <see cref="SummedRowBlock"/> for float, <see cref="RowBlock"/> for double.</summary>
+    private static int DotRowBlock(NetworkPlan plan) => plan.VectorKernels ? SummedRowBlock : RowBlock;
+
     private static void WriteLoopedLayer(SourceWriter w, NetworkPlan plan, LayerPlan layer)
     {
         int l = layer.Index;
@@ -182,28 +191,41 @@ internal static partial class NetworkEmitter
         // Where net_j goes: straight into o_j for Identity and the ReLUs (applied on the way), into o_j and then
         // transformed in place for Sigmoid and Tanh, into net_j for softmax or when the loss needs it.
         string target = keepNet ? $"net{l}" : $"o{l}";
+        int block = DotRowBlock(plan);
         w.Line(layer.Bias ? "// net_j = sum_i w_ji * o_i + b_j" : "// net_j = sum_i w_ji * o_i");
-        w.Line($"// {RowBlock} rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into {RowBlock} running sums,");
-        w.Line("// which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd");
+        w.Line($"// {block} rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into {block} running sums,");
+        if (block == SummedRowBlock && layer.Units >= block)
+        {
+            w.Line($"// independent chains that keep the multiply-adds busy; VectorMath.StoreSums then adds each across its lanes, all {block} at once");
+            w.Line("// where it can. Inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd");
+        }
+        else
+        {
+            w.Line("// which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd");
+        }
+
         w.Line("// fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).");
         w.Open();
         w.Line($"ref {plan.T} x = ref {plan.Reference(plan.InSpan(l))};");
         w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.WeightOffset});");
         w.Line($"ref {plan.T} dst = ref {plan.Reference(target)};");
-        WriteRowBlocks(w, layer.Units, "j", (rows, j) => WriteDotRows(w, plan, layer, rows, j));
+        WriteRowBlocks(w, layer.Units, "j", (rows, j) => WriteDotRows(w, plan, layer, rows, j), block);
         w.Close();
 
         if (softmax)
         {
             w.Line($"// {ActivationFormulas.Describe(layer.Activation)}");
-            w.Line($"{plan.T} max{l} = net{l}[0];");
+            w.Line($"{plan.T} max{l};");
+            w.Open();
+            w.Line($"ref {plan.T} src = ref {plan.Reference($"net{l}")};");
+            w.Line($"max{l} = src;");
             w.Open($"for (int j = 1; j < {layer.Units}; j++)");
-            w.Line($"max{l} = {plan.Math}.Max(max{l}, net{l}[j]);");
+            w.Line($"max{l} = {NetworkPlan.VectorMath}.Max(max{l}, {NetworkPlan.Unsafe}.Add(ref src, j));");
+            w.Close();
             w.Close();
             WriteExpSum(w, plan, layer);
-            w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-            w.Line($"o{l}[j] = o{l}[j] / sum{l};");
-            w.Close();
+            w.Line($"// o_j = e^(net_j - m) / sum{l}, Vector<T>.Count values at a time (a division is exact to rounding in every lane).");
+            WriteElementwise(w, plan, layer.Units, $"o{l}", $"o{l}", v => $"{v} / sums", $"new {plan.Vector}(sum{l})", (src, j) => $"{NetworkPlan.Unsafe}.Add(ref {src}, {j}) / sum{l}");
             return;
         }
 
@@ -212,8 +234,8 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// o = f(net) over a whole span, Vector&lt;T&gt;.Count values at a time (Sigmoid and Tanh through the vector kernels,
-    /// the ReLUs as a compare and a blend), then the rest one by one; nothing to do for Identity when <paramref name="net"/>
+    /// o = f(net) over a whole span through <see cref="WriteElementwise"/> (Sigmoid and Tanh through the vector kernels,
+    /// the ReLUs as a compare and a blend); nothing to do for Identity when <paramref name="net"/>
     /// is <paramref name="o"/>. Double Sigmoid and Tanh go through VectorMath's span functions (Math per element).
     /// </summary>
     private static void WriteSpanActivation(SourceWriter w, NetworkPlan plan, LayerPlan layer, string net, string o)
@@ -227,27 +249,61 @@ internal static partial class NetworkEmitter
                 return;
         }
 
-        string vm = NetworkPlan.VectorMath;
         w.Line(layer.Activation is Activation.Sigmoid or Activation.Tanh
-            ? $"// Vector<T>.Count values at a time through VectorMath.{layer.Activation} (a few ulp, see that file), the rest (if any)"
-            : "// Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.");
-        if (layer.Activation is Activation.Sigmoid or Activation.Tanh)
+            ? $"// Vector<T>.Count values at a time through VectorMath.{layer.Activation} (a few ulp, see that file); a value's result does not"
+            : "// Vector<T>.Count values at a time (a compare and a blend, no branches); a value's result does not");
+        w.Line("// depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again");
+        w.Line(layer.Activation is Activation.Sigmoid or Activation.Tanh
+            ? "// (or, if there are fewer, one by one through the scalar twin, which does the same operations)."
+            : "// (or, if there are fewer, one by one).");
+
+        WriteElementwise(w, plan, layer.Units, net, o, v => ActivationFormulas.ApplyToVector(plan, layer.Activation, v), null,
+            (src, j) => ActivationFormulas.ApplyInTail(plan, layer.Activation, $"{NetworkPlan.Unsafe}.Add(ref {src}, {j})"));
+    }
+
+    /// <summary>
+    /// dst_j = f(src_j) for j &lt; <paramref name="count"/>, Vector&lt;T&gt;.Count values at a time. The values after the
+    /// last whole vector go through the last Vector&lt;T&gt;.Count values again (loaded before the loop, so this also
+    /// works in place): the overlap gets the same result twice, since each lane does the same operations. Only when
+    /// there are fewer than Vector&lt;T&gt;.Count values do they go one by one through <paramref name="scalar"/>.
+    /// </summary>
+    /// <param name="vector">f as a vector expression of the vector it is given.</param>
+    /// <param name="setup">A vector that <paramref name="vector"/> refers to as <c>sums</c>, or null.</param>
+    /// <param name="scalar">f of element j of span ref src, given their names.</param>
+    private static void WriteElementwise(SourceWriter w, NetworkPlan plan, int count, string src, string dst, System.Func<string, string> vector, string? setup, System.Func<string, string, string> scalar)
+    {
+        string vm = NetworkPlan.VectorMath;
+        string v = plan.Vector;
+        bool tail = count % NetworkPlan.WidestVector != 0;
+        w.Open();
+        w.Line($"ref {plan.T} src = ref {plan.Reference(src)};");
+        w.Line($"ref {plan.T} dst = ref {plan.Reference(dst)};");
+        if (setup is not null)
         {
-            w.Line("// through its scalar twin, which does the same operations: each value's result does not depend on where it sits.");
+            w.Line($"{v} sums = {setup};");
         }
 
-        w.Open();
-        w.Line($"ref {plan.T} src = ref {plan.Reference(net)};");
-        w.Line($"ref {plan.T} dst = ref {plan.Reference(o)};");
-        w.Line("int j = 0;");
-        w.Open($"for (; j <= {layer.Units} - {plan.Vector}.Count; j += {plan.Vector}.Count)");
-        w.Line($"{plan.Vector} value = {vm}.Load(ref src, j);");
-        w.Line($"{vm}.Store(ref dst, j, {ActivationFormulas.ApplyToVector(plan, layer.Activation, "value")});");
-        w.Close();
-        if (layer.Units % NetworkPlan.WidestVector != 0)
+        if (tail)
         {
-            w.Open($"for (; j < {layer.Units}; j++)");
-            w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = {ActivationFormulas.ApplyInTail(plan, layer.Activation, $"{NetworkPlan.Unsafe}.Add(ref src, j)")};");
+            w.Line($"{v} last = {count} >= {v}.Count ? {vm}.Load(ref src, {count} - {v}.Count) : default;");
+        }
+
+        w.Line("int j = 0;");
+        w.Open($"for (; j <= {count} - {v}.Count; j += {v}.Count)");
+        w.Line($"{v} value = {vm}.Load(ref src, j);");
+        w.Line($"{vm}.Store(ref dst, j, {vector("value")});");
+        w.Close();
+        if (tail)
+        {
+            w.Open($"if ({count} >= {v}.Count)");
+            w.Open($"if (j < {count})");
+            w.Line($"{vm}.Store(ref dst, {count} - {v}.Count, {vector("last")});");
+            w.Close();
+            w.Close();
+            w.Open("else");
+            w.Open($"for (; j < {count}; j++)");
+            w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = {scalar("src", "j")};");
+            w.Close();
             w.Close();
         }
 
@@ -282,10 +338,22 @@ internal static partial class NetworkEmitter
         w.Line($"sum{l} = global::System.Numerics.Vector.Sum(sums);");
         if (layer.Units % NetworkPlan.WidestVector != 0)
         {
+            w.Line("// The values after the last whole vector: the last Vector<T>.Count values again where there are that many (the");
+            w.Line("// overlap gets the values it already has: each lane does the same operations), else one by one.");
+            w.Open($"if ({layer.Units} >= {plan.Vector}.Count)");
+            w.Open($"if (j < {layer.Units})");
+            w.Line($"{vm}.Store(ref dst, {layer.Units} - {plan.Vector}.Count, {vm}.Exp({vm}.Load(ref src, {layer.Units} - {plan.Vector}.Count) - shift));");
+            w.Open($"for (; j < {layer.Units}; j++)");
+            w.Line($"sum{l} += {NetworkPlan.Unsafe}.Add(ref dst, j);");
+            w.Close();
+            w.Close();
+            w.Close();
+            w.Open("else");
             w.Open($"for (; j < {layer.Units}; j++)");
             w.Line($"{plan.T} e = {plan.ExpInTail}({NetworkPlan.Unsafe}.Add(ref src, j) - max{l});");
             w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, j) = e;");
             w.Line($"sum{l} += e;");
+            w.Close();
             w.Close();
         }
 
@@ -309,6 +377,26 @@ internal static partial class NetworkEmitter
         }
 
         w.Close();
+        if (rows == SummedRowBlock && plan.VectorKernels)
+        {
+            string sums = string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r}"));
+            string bias = layer.Bias ? $"ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.BiasOffset} + {j}), " : "";
+            w.Line($"{vm}.StoreSums(ref {NetworkPlan.Unsafe}.Add(ref dst, {j}), {bias}{sums});");
+            if (n % NetworkPlan.WidestVector != 0)
+            {
+                w.Open($"for (; i < {n}; i++)");
+                w.Line($"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);");
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, {Plus(j, r)}) += {NetworkPlan.Unsafe}.Add(ref w{r}, i) * xi;");
+                }
+
+                w.Close();
+            }
+
+            return;
+        }
+
         for (int r = 0; r < rows; r++)
         {
             w.Line($"{plan.T} dot{r} = global::System.Numerics.Vector.Sum(s{r});");

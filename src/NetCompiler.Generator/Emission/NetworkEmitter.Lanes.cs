@@ -161,7 +161,7 @@ internal static partial class NetworkEmitter
                 string m = $"net{l}_0";
                 for (int j = 1; j < layer.Units; j++)
                 {
-                    m = $"global::System.Numerics.Vector.Max({m}, net{l}_{j})";
+                    m = $"{NetworkPlan.VectorMath}.Max({m}, net{l}_{j})";
                 }
 
                 w.Line($"var max{l} = {m};");

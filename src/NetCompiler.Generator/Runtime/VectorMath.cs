@@ -70,9 +70,9 @@ namespace NetCompiler.Generated
             global::System.Numerics.Vector<float> clamped = AtMost(AtLeast(x, new global::System.Numerics.Vector<float>(ExpUnderflow)), new global::System.Numerics.Vector<float>(ExpOverflow));
 
             // n = round(x / ln 2), at most 127 so that 2^n is a finite float (then r reaches up to ln 2, covered by the degree-8 polynomial).
-            global::System.Numerics.Vector<float> n = AtMost(
-                (clamped * new global::System.Numerics.Vector<float>(Log2E) + new global::System.Numerics.Vector<float>(RoundingShift)) - new global::System.Numerics.Vector<float>(RoundingShift),
-                new global::System.Numerics.Vector<float>(127f));
+            // shifted = n + 1.5 * 2^23 holds n in its low bits, from which PowerOfTwo builds 2^n.
+            global::System.Numerics.Vector<float> shifted = AtMost(clamped * new global::System.Numerics.Vector<float>(Log2E) + new global::System.Numerics.Vector<float>(RoundingShift), new global::System.Numerics.Vector<float>(RoundingShift + 127f));
+            global::System.Numerics.Vector<float> n = shifted - new global::System.Numerics.Vector<float>(RoundingShift);
             global::System.Numerics.Vector<float> r = (clamped - n * new global::System.Numerics.Vector<float>(LnTwoHigh)) - n * new global::System.Numerics.Vector<float>(LnTwoLow);
 
             // e^r = 1 + (r + r^2 * q) with q = 1/2! + r/3! + ... + r^6/8!, q in Estrin's form (pairs, then r^2 and r^4 steps:
@@ -83,7 +83,7 @@ namespace NetCompiler.Generated
             q = ((new global::System.Numerics.Vector<float>(C8) * r2) + (new global::System.Numerics.Vector<float>(C7) * r + new global::System.Numerics.Vector<float>(C6))) * r4 + q;
             global::System.Numerics.Vector<float> p = (q * r2 + r) + global::System.Numerics.Vector<float>.One;
 
-            global::System.Numerics.Vector<float> result = p * PowerOfTwo(n);
+            global::System.Numerics.Vector<float> result = p * PowerOfTwo(shifted);
             result = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(x, new global::System.Numerics.Vector<float>(ExpUnderflow)), global::System.Numerics.Vector<float>.Zero, result);
             result = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(x, new global::System.Numerics.Vector<float>(ExpOverflow)), new global::System.Numerics.Vector<float>(float.PositiveInfinity), result);
             return KeepNaN(x, result);
@@ -97,7 +97,8 @@ namespace NetCompiler.Generated
             // as long as m itself is accurate for small y, which the expm1 form below gives.
             global::System.Numerics.Vector<float> y = AtMost(global::System.Numerics.Vector.Abs(x), new global::System.Numerics.Vector<float>(TanhSaturation));
             y += y;
-            global::System.Numerics.Vector<float> n = (y * new global::System.Numerics.Vector<float>(Log2E) + new global::System.Numerics.Vector<float>(RoundingShift)) - new global::System.Numerics.Vector<float>(RoundingShift);
+            global::System.Numerics.Vector<float> shifted = y * new global::System.Numerics.Vector<float>(Log2E) + new global::System.Numerics.Vector<float>(RoundingShift);
+            global::System.Numerics.Vector<float> n = shifted - new global::System.Numerics.Vector<float>(RoundingShift);
             global::System.Numerics.Vector<float> r = (y - n * new global::System.Numerics.Vector<float>(LnTwoHigh)) - n * new global::System.Numerics.Vector<float>(LnTwoLow);
 
             // e^r - 1 = r + r^2 * q with q = 1/2! + r/3! + ... + r^5/7! in Estrin's form; |r| <= ln(2)/2.
@@ -107,7 +108,7 @@ namespace NetCompiler.Generated
             global::System.Numerics.Vector<float> expm1r = q * r2 + r;
 
             // e^y - 1 = 2^n * (e^r - 1) + (2^n - 1), both terms exact to rounding for 0 <= n <= 27.
-            global::System.Numerics.Vector<float> scale = PowerOfTwo(n);
+            global::System.Numerics.Vector<float> scale = PowerOfTwo(shifted);
             global::System.Numerics.Vector<float> m = scale * expm1r + (scale - global::System.Numerics.Vector<float>.One);
             global::System.Numerics.Vector<float> magnitude = m / (m + new global::System.Numerics.Vector<float>(2f));
 
@@ -188,21 +189,53 @@ namespace NetCompiler.Generated
             return a * b + c;
         }
 
+        /// <summary>
+        /// The larger of a and b, for the softmax's shift m = max_k net_k: one instruction (maxss) on .NET 9 and later, a
+        /// compare elsewhere, where the IEEE <see cref="global::System.MathF.Max(float, float)"/> takes three dependent ones.
+        /// They differ only when a NaN is involved, and then every softmax output is NaN anyway (the NaN reaches the sum).
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static float Max(float a, float b)
+        {
+#if NET9_0_OR_GREATER
+            return float.MaxNative(a, b);
+#else
+            return a > b ? a : b;
+#endif
+        }
+
+        /// <inheritdoc cref="Max(float, float)"/>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static double Max(double a, double b)
+        {
+#if NET9_0_OR_GREATER
+            return double.MaxNative(a, b);
+#else
+            return a > b ? a : b;
+#endif
+        }
+
+        /// <summary>The larger of a and b in each lane, as a compare and a blend (see <see cref="Max(float, float)"/> on NaN).</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static global::System.Numerics.Vector<float> Max(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b) =>
+            global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a, b), a, b);
+
         /// <summary>e^x of one value: the operations of the vector kernel, in the same order, so the same result bit for bit.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static float Exp(float x)
         {
             float clamped = x < ExpUnderflow ? ExpUnderflow : x;
             clamped = clamped > ExpOverflow ? ExpOverflow : clamped;
-            float n = (clamped * Log2E + RoundingShift) - RoundingShift;
-            n = n > 127f ? 127f : n;
+            float shifted = clamped * Log2E + RoundingShift;
+            shifted = shifted > RoundingShift + 127f ? RoundingShift + 127f : shifted;
+            float n = shifted - RoundingShift;
             float r = (clamped - n * LnTwoHigh) - n * LnTwoLow;
             float r2 = r * r;
             float r4 = r2 * r2;
             float q = (C5 * r + C4) * r2 + (C3 * r + C2);
             q = ((C8 * r2) + (C7 * r + C6)) * r4 + q;
             float p = (q * r2 + r) + 1f;
-            float result = p * PowerOfTwo(n);
+            float result = p * PowerOfTwo(shifted);
             result = x < ExpUnderflow ? 0f : result;
             result = x > ExpOverflow ? float.PositiveInfinity : result;
             return float.IsNaN(x) ? x : result;
@@ -215,13 +248,14 @@ namespace NetCompiler.Generated
             float y = global::System.Math.Abs(x);
             y = y > TanhSaturation ? TanhSaturation : y;
             y += y;
-            float n = (y * Log2E + RoundingShift) - RoundingShift;
+            float shifted = y * Log2E + RoundingShift;
+            float n = shifted - RoundingShift;
             float r = (y - n * LnTwoHigh) - n * LnTwoLow;
             float r2 = r * r;
             float q = (C5 * r + C4) * r2 + (C3 * r + C2);
             q = (C7 * r + C6) * (r2 * r2) + q;
             float expm1r = q * r2 + r;
-            float scale = PowerOfTwo(n);
+            float scale = PowerOfTwo(shifted);
             float m = scale * expm1r + (scale - 1f);
             float magnitude = m / (m + 2f);
             float result = global::System.BitConverter.Int32BitsToSingle(
@@ -323,6 +357,74 @@ namespace NetCompiler.Generated
         public static void Store(ref double start, int index, global::System.Numerics.Vector<double> value) =>
             global::System.Runtime.CompilerServices.Unsafe.WriteUnaligned(ref global::System.Runtime.CompilerServices.Unsafe.As<double, byte>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref start, index)), value);
 
+        /// <summary>
+        /// The eight dot products of a block of rows: <c>dst[r]</c> = the sum of the lanes of <c>s{r}</c> + <c>bias[r]</c>, r = 0..7.
+        /// With 256-bit vectors and AVX (Vector&lt;float&gt;.Count = 8) the eight sums are added across their lanes together,
+        /// as a transposition (three rounds of pairwise adds) into one vector; elsewhere one by one with Vector.Sum. The
+        /// order of the additions differs between the two, so results may differ by rounding between machines.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static void StoreSums(ref float dst, ref float bias, global::System.Numerics.Vector<float> s0, global::System.Numerics.Vector<float> s1, global::System.Numerics.Vector<float> s2, global::System.Numerics.Vector<float> s3, global::System.Numerics.Vector<float> s4, global::System.Numerics.Vector<float> s5, global::System.Numerics.Vector<float> s6, global::System.Numerics.Vector<float> s7)
+        {
+            if (global::System.Numerics.Vector<float>.Count == 8 && global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                Store(ref dst, 0, SumEach(s0, s1, s2, s3, s4, s5, s6, s7) + Load(ref bias, 0));
+                return;
+            }
+
+            dst = global::System.Numerics.Vector.Sum(s0) + bias;
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = global::System.Numerics.Vector.Sum(s1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, 1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = global::System.Numerics.Vector.Sum(s2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, 2);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = global::System.Numerics.Vector.Sum(s3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, 3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 4) = global::System.Numerics.Vector.Sum(s4) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, 4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 5) = global::System.Numerics.Vector.Sum(s5) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, 5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 6) = global::System.Numerics.Vector.Sum(s6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, 6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 7) = global::System.Numerics.Vector.Sum(s7) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, 7);
+        }
+
+        /// <summary>As <see cref="StoreSums(ref float, ref float, global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float})"/>, without a bias: <c>dst[r]</c> = the sum of the lanes of <c>s{r}</c>.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static void StoreSums(ref float dst, global::System.Numerics.Vector<float> s0, global::System.Numerics.Vector<float> s1, global::System.Numerics.Vector<float> s2, global::System.Numerics.Vector<float> s3, global::System.Numerics.Vector<float> s4, global::System.Numerics.Vector<float> s5, global::System.Numerics.Vector<float> s6, global::System.Numerics.Vector<float> s7)
+        {
+            if (global::System.Numerics.Vector<float>.Count == 8 && global::System.Runtime.Intrinsics.X86.Avx.IsSupported)
+            {
+                Store(ref dst, 0, SumEach(s0, s1, s2, s3, s4, s5, s6, s7));
+                return;
+            }
+
+            dst = global::System.Numerics.Vector.Sum(s0);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 1) = global::System.Numerics.Vector.Sum(s1);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 2) = global::System.Numerics.Vector.Sum(s2);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 3) = global::System.Numerics.Vector.Sum(s3);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 4) = global::System.Numerics.Vector.Sum(s4);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 5) = global::System.Numerics.Vector.Sum(s5);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 6) = global::System.Numerics.Vector.Sum(s6);
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 7) = global::System.Numerics.Vector.Sum(s7);
+        }
+
+        /// <summary>
+        /// Lane r of the result = the sum of the lanes of <c>s{r}</c>, for eight 256-bit vectors of eight floats (AVX only):
+        /// pairwise adds within each 128-bit half (vhaddps, twice), then the two halves added.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Numerics.Vector<float> SumEach(global::System.Numerics.Vector<float> s0, global::System.Numerics.Vector<float> s1, global::System.Numerics.Vector<float> s2, global::System.Numerics.Vector<float> s3, global::System.Numerics.Vector<float> s4, global::System.Numerics.Vector<float> s5, global::System.Numerics.Vector<float> s6, global::System.Numerics.Vector<float> s7)
+        {
+            // [s0 01, s0 23, s1 01, s1 23 | s0 45, s0 67, s1 45, s1 67], and so on for s2..s7.
+            global::System.Runtime.Intrinsics.Vector256<float> a = global::System.Runtime.Intrinsics.X86.Avx.HorizontalAdd(global::System.Runtime.Intrinsics.Vector256.AsVector256(s0), global::System.Runtime.Intrinsics.Vector256.AsVector256(s1));
+            global::System.Runtime.Intrinsics.Vector256<float> b = global::System.Runtime.Intrinsics.X86.Avx.HorizontalAdd(global::System.Runtime.Intrinsics.Vector256.AsVector256(s2), global::System.Runtime.Intrinsics.Vector256.AsVector256(s3));
+            global::System.Runtime.Intrinsics.Vector256<float> c = global::System.Runtime.Intrinsics.X86.Avx.HorizontalAdd(global::System.Runtime.Intrinsics.Vector256.AsVector256(s4), global::System.Runtime.Intrinsics.Vector256.AsVector256(s5));
+            global::System.Runtime.Intrinsics.Vector256<float> d = global::System.Runtime.Intrinsics.X86.Avx.HorizontalAdd(global::System.Runtime.Intrinsics.Vector256.AsVector256(s6), global::System.Runtime.Intrinsics.Vector256.AsVector256(s7));
+
+            // [s0 0123, s1 0123, s2 0123, s3 0123 | s0 4567, s1 4567, s2 4567, s3 4567], and the same for s4..s7.
+            global::System.Runtime.Intrinsics.Vector256<float> ab = global::System.Runtime.Intrinsics.X86.Avx.HorizontalAdd(a, b);
+            global::System.Runtime.Intrinsics.Vector256<float> cd = global::System.Runtime.Intrinsics.X86.Avx.HorizontalAdd(c, d);
+
+            // Low halves [s0..s3 0123 | s4..s7 0123] plus high halves [s0..s3 4567 | s4..s7 4567].
+            global::System.Runtime.Intrinsics.Vector256<float> low = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(ab, cd, 0x20);
+            global::System.Runtime.Intrinsics.Vector256<float> high = global::System.Runtime.Intrinsics.X86.Avx.Permute2x128(ab, cd, 0x31);
+            return global::System.Runtime.Intrinsics.Vector256.AsVector(global::System.Runtime.Intrinsics.X86.Avx.Add(low, high));
+        }
+
         private enum Function
         {
             Exp,
@@ -371,14 +473,19 @@ namespace NetCompiler.Generated
         private static global::System.Numerics.Vector<float> AtLeast(global::System.Numerics.Vector<float> x, global::System.Numerics.Vector<float> bound) =>
             global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(x, bound), bound, x);
 
-        /// <summary>2^n for integral n in [-126, 127], built from the exponent bits: (n + 127) * 2^23.</summary>
-        private static float PowerOfTwo(float n) => global::System.BitConverter.Int32BitsToSingle(unchecked(((int)n + 127) * (1 << 23)));
+        /// <summary>The scalar twin of <see cref="PowerOfTwo(global::System.Numerics.Vector{float})"/>: 2^n from shifted = n + 1.5 * 2^23.</summary>
+        private static float PowerOfTwo(float shifted) =>
+            global::System.BitConverter.Int32BitsToSingle(unchecked((global::System.BitConverter.SingleToInt32Bits(shifted) << 23) + (127 << 23)));
 
-        /// <summary>2^n for integral n in [-126, 127], built from the exponent bits: (n + 127) * 2^23.</summary>
+        /// <summary>
+        /// 2^n for integral n in [-126, 127], given <paramref name="shifted"/> = n + 1.5 * 2^23 (exact): the bits of that float
+        /// are those of 1.5 * 2^23 plus n, and shifting them left by 23 leaves n * 2^23 (the bits of 1.5 * 2^23 shift out);
+        /// adding 127 * 2^23 makes the exponent field n + 127. Two integer operations, no conversion.
+        /// </summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::System.Numerics.Vector<float> PowerOfTwo(global::System.Numerics.Vector<float> n) =>
+        private static global::System.Numerics.Vector<float> PowerOfTwo(global::System.Numerics.Vector<float> shifted) =>
             global::System.Numerics.Vector.AsVectorSingle(
-                (global::System.Numerics.Vector.ConvertToInt32(n) + new global::System.Numerics.Vector<int>(127)) * new global::System.Numerics.Vector<int>(1 << 23));
+                global::System.Numerics.Vector.ShiftLeft(global::System.Numerics.Vector.AsVectorInt32(shifted), 23) + new global::System.Numerics.Vector<int>(127 << 23));
 
         /// <summary><paramref name="result"/>, except NaN where <paramref name="x"/> is NaN.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -124,7 +124,7 @@ namespace Baking
             float net1_1 = 0.13f * o0_0 + (-0.14f) * o0_1 + 0.15f * o0_2;
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float sum1 = exp1_0 + exp1_1;

@@ -120,7 +120,7 @@ namespace Baking
             // Layer 0: Dense 2 -> 3, Tanh, bias (looped: 6 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 2 * j + i], biases b_j = p[6 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -157,27 +157,39 @@ namespace Baking
                 }
             }
             // o_j = f(net_j) = tanh(net_j)
-            // Vector<T>.Count values at a time through VectorMath.Tanh (a few ulp, see that file), the rest (if any)
-            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
+            // Vector<T>.Count values at a time through VectorMath.Tanh (a few ulp, see that file); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one through the scalar twin, which does the same operations).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Tanh(value));
                 }
-                for (; j < 3; j++)
+                if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Tanh(last));
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    }
                 }
             }
 
             // Layer 1: Dense 3 -> 2, Softmax, no bias (looped: 6 weights > UnrollLimit 0).
             // Weights w_ji = p[9 + 3 * j + i].
             // net_j = sum_i w_ji * o_i
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -209,10 +221,14 @@ namespace Baking
                 }
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
-            float max1 = net1[0];
-            for (int j = 1; j < 2; j++)
+            float max1;
             {
-                max1 = global::System.MathF.Max(max1, net1[j]);
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                max1 = src;
+                for (int j = 1; j < 2; j++)
+                {
+                    max1 = global::NetCompiler.Generated.VectorMath.Max(max1, global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                }
             }
             // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
             // (the same operations); sum1 = sum_j e^(net_j - m).
@@ -230,16 +246,55 @@ namespace Baking
                     sums += e;
                 }
                 sum1 = global::System.Numerics.Vector.Sum(sums);
-                for (; j < 2; j++)
+                // The values after the last whole vector: the last Vector<T>.Count values again where there are that many (the
+                // overlap gets the values it already has: each lane does the same operations), else one by one.
+                if (2 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
-                    sum1 += e;
+                    if (j < 2)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 2 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, 2 - global::System.Numerics.Vector<float>.Count) - shift));
+                        for (; j < 2; j++)
+                        {
+                            sum1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j);
+                        }
+                    }
+                }
+                else
+                {
+                    for (; j < 2; j++)
+                    {
+                        float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                        sum1 += e;
+                    }
                 }
             }
-            for (int j = 0; j < 2; j++)
+            // o_j = e^(net_j - m) / sum1, Vector<T>.Count values at a time (a division is exact to rounding in every lane).
             {
-                o1[j] = o1[j] / sum1;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> last = 2 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 2 - global::System.Numerics.Vector<float>.Count) : default;
+                int j = 0;
+                for (; j <= 2 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                }
+                if (2 >= global::System.Numerics.Vector<float>.Count)
+                {
+                    if (j < 2)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 2 - global::System.Numerics.Vector<float>.Count, last / sums);
+                    }
+                }
+                else
+                {
+                    for (; j < 2; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) / sum1;
+                    }
+                }
             }
 
             // Outputs: y_k = o_k of the last layer.

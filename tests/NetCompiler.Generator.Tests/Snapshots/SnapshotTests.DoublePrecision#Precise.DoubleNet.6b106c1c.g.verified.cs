@@ -171,7 +171,7 @@ namespace Precise
             double net1_1 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3 + p[25];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             double max1 = net1_0;
-            max1 = global::System.Math.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             double exp1_0 = global::System.Math.Exp(net1_0 - max1);
             double exp1_1 = global::System.Math.Exp(net1_1 - max1);
             double sum1 = exp1_0 + exp1_1;
@@ -267,7 +267,7 @@ namespace Precise
             double net1_1 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3 + p[25];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             double max1 = net1_0;
-            max1 = global::System.Math.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             double exp1_0 = global::System.Math.Exp(net1_0 - max1);
             double exp1_1 = global::System.Math.Exp(net1_1 - max1);
             double sum1 = exp1_0 + exp1_1;
@@ -458,7 +458,7 @@ namespace Precise
             double net1_1 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3 + p[25];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             double max1 = net1_0;
-            max1 = global::System.Math.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             double exp1_0 = global::System.Math.Exp(net1_0 - max1);
             double exp1_1 = global::System.Math.Exp(net1_1 - max1);
             double sum1 = exp1_0 + exp1_1;
@@ -501,7 +501,7 @@ namespace Precise
             double net1_1 = p[20] * o0_0 + p[21] * o0_1 + p[22] * o0_2 + p[23] * o0_3 + p[25];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             double max1 = net1_0;
-            max1 = global::System.Math.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             double exp1_0 = global::System.Math.Exp(net1_0 - max1);
             double exp1_1 = global::System.Math.Exp(net1_1 - max1);
             double sum1 = exp1_0 + exp1_1;

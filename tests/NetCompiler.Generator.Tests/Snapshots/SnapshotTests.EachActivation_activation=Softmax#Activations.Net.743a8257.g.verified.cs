@@ -166,7 +166,7 @@ namespace Activations
             float net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[11];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float sum1 = exp1_0 + exp1_1;
@@ -255,7 +255,7 @@ namespace Activations
             float net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[11];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float sum1 = exp1_0 + exp1_1;
@@ -488,7 +488,7 @@ namespace Activations
             float net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[11];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float sum1 = exp1_0 + exp1_1;
@@ -526,7 +526,7 @@ namespace Activations
             float net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[11];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float sum1 = exp1_0 + exp1_1;
@@ -602,7 +602,7 @@ namespace Activations
             // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out).
             var net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[10] * one;
             var net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[11] * one;
-            var max1 = global::System.Numerics.Vector.Max(net1_0, net1_1);
+            var max1 = global::NetCompiler.Generated.VectorMath.Max(net1_0, net1_1);
             // Exp over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net1_0 - max1;
             values[1] = net1_1 - max1;

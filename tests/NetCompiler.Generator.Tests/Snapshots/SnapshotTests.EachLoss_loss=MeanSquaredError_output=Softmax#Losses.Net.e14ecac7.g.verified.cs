@@ -167,8 +167,8 @@ namespace Losses
             float net1_2 = p[10] * o0_0 + p[11] * o0_1 + p[14];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
-            max1 = global::System.MathF.Max(max1, net1_2);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_2);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float exp1_2 = global::System.MathF.Exp(net1_2 - max1);
@@ -261,8 +261,8 @@ namespace Losses
             float net1_2 = p[10] * o0_0 + p[11] * o0_1 + p[14];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
-            max1 = global::System.MathF.Max(max1, net1_2);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_2);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float exp1_2 = global::System.MathF.Exp(net1_2 - max1);
@@ -504,8 +504,8 @@ namespace Losses
             float net1_2 = p[10] * o0_0 + p[11] * o0_1 + p[14];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
-            max1 = global::System.MathF.Max(max1, net1_2);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_2);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float exp1_2 = global::System.MathF.Exp(net1_2 - max1);
@@ -547,8 +547,8 @@ namespace Losses
             float net1_2 = p[10] * o0_0 + p[11] * o0_1 + p[14];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max1 = net1_0;
-            max1 = global::System.MathF.Max(max1, net1_1);
-            max1 = global::System.MathF.Max(max1, net1_2);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_1);
+            max1 = global::NetCompiler.Generated.VectorMath.Max(max1, net1_2);
             float exp1_0 = global::System.MathF.Exp(net1_0 - max1);
             float exp1_1 = global::System.MathF.Exp(net1_1 - max1);
             float exp1_2 = global::System.MathF.Exp(net1_2 - max1);
@@ -634,7 +634,7 @@ namespace Losses
             var net1_0 = p[6] * o0_0 + p[7] * o0_1 + p[12] * one;
             var net1_1 = p[8] * o0_0 + p[9] * o0_1 + p[13] * one;
             var net1_2 = p[10] * o0_0 + p[11] * o0_1 + p[14] * one;
-            var max1 = global::System.Numerics.Vector.Max(global::System.Numerics.Vector.Max(net1_0, net1_1), net1_2);
+            var max1 = global::NetCompiler.Generated.VectorMath.Max(global::NetCompiler.Generated.VectorMath.Max(net1_0, net1_1), net1_2);
             // Exp over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net1_0 - max1;
             values[1] = net1_1 - max1;

@@ -156,20 +156,21 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -178,11 +179,13 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -190,52 +193,49 @@ namespace Looped
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 4; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[20 + j + 4];
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
+            // Vector<T>.Count values at a time (a compare and a blend, no branches); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(last, global::System.Numerics.Vector<float>.Zero), last, global::System.Numerics.Vector<float>.Zero));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    }
                 }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -272,10 +272,14 @@ namespace Looped
                 }
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
-            float max1 = net1[0];
-            for (int j = 1; j < 3; j++)
+            float max1;
             {
-                max1 = global::System.MathF.Max(max1, net1[j]);
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                max1 = src;
+                for (int j = 1; j < 3; j++)
+                {
+                    max1 = global::NetCompiler.Generated.VectorMath.Max(max1, global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                }
             }
             // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
             // (the same operations); sum1 = sum_j e^(net_j - m).
@@ -293,16 +297,55 @@ namespace Looped
                     sums += e;
                 }
                 sum1 = global::System.Numerics.Vector.Sum(sums);
-                for (; j < 3; j++)
+                // The values after the last whole vector: the last Vector<T>.Count values again where there are that many (the
+                // overlap gets the values it already has: each lane does the same operations), else one by one.
+                if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
-                    sum1 += e;
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) - shift));
+                        for (; j < 3; j++)
+                        {
+                            sum1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j);
+                        }
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                        sum1 += e;
+                    }
                 }
             }
-            for (int j = 0; j < 3; j++)
+            // o_j = e^(net_j - m) / sum1, Vector<T>.Count values at a time (a division is exact to rounding in every lane).
             {
-                o1[j] = o1[j] / sum1;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                }
+                if (3 >= global::System.Numerics.Vector<float>.Count)
+                {
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) / sum1;
+                    }
+                }
             }
 
             // Loss (cross-entropy): E = -sum_k d_k * ln y_k, with d_k = target[k], computed as
@@ -383,20 +426,21 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -405,11 +449,13 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -417,52 +463,49 @@ namespace Looped
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 4; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[20 + j + 4];
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
+            // Vector<T>.Count values at a time (a compare and a blend, no branches); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(last, global::System.Numerics.Vector<float>.Zero), last, global::System.Numerics.Vector<float>.Zero));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    }
                 }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -499,10 +542,14 @@ namespace Looped
                 }
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
-            float max1 = net1[0];
-            for (int j = 1; j < 3; j++)
+            float max1;
             {
-                max1 = global::System.MathF.Max(max1, net1[j]);
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                max1 = src;
+                for (int j = 1; j < 3; j++)
+                {
+                    max1 = global::NetCompiler.Generated.VectorMath.Max(max1, global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                }
             }
             // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
             // (the same operations); sum1 = sum_j e^(net_j - m).
@@ -520,16 +567,55 @@ namespace Looped
                     sums += e;
                 }
                 sum1 = global::System.Numerics.Vector.Sum(sums);
-                for (; j < 3; j++)
+                // The values after the last whole vector: the last Vector<T>.Count values again where there are that many (the
+                // overlap gets the values it already has: each lane does the same operations), else one by one.
+                if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
-                    sum1 += e;
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) - shift));
+                        for (; j < 3; j++)
+                        {
+                            sum1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j);
+                        }
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                        sum1 += e;
+                    }
                 }
             }
-            for (int j = 0; j < 3; j++)
+            // o_j = e^(net_j - m) / sum1, Vector<T>.Count values at a time (a division is exact to rounding in every lane).
             {
-                o1[j] = o1[j] / sum1;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                }
+                if (3 >= global::System.Numerics.Vector<float>.Count)
+                {
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) / sum1;
+                    }
+                }
             }
 
             // Loss (cross-entropy): E = -sum_k d_k * ln y_k, with d_k = target[k], computed as
@@ -599,32 +685,33 @@ namespace Looped
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p), 25);
-                global::System.Numerics.Vector<float> rates = new global::System.Numerics.Vector<float>(learningRate);
+                // As w_ji <- w_ji + (-eta * delta_j) * o_i: one multiply-add per weight (fused where the hardware can), b_j <- b_j + (-eta * delta_j).
                 {
                     const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 5 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 5);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 5);
                     float d0 = delta1[j], d1 = delta1[j + 1], d2 = delta1[j + 2];
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2);
+                    float e0 = -learningRate * d0, e1 = -learningRate * d1, e2 = -learningRate * d2;
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(e0), v1 = new global::System.Numerics.Vector<float>(e1), v2 = new global::System.Numerics.Vector<float>(e2);
                     int i = 0;
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) - rates * (v1 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) - rates * (v2 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, xi, global::NetCompiler.Generated.VectorMath.Load(ref w1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, xi, global::NetCompiler.Generated.VectorMath.Load(ref w2, i)));
                     }
                     for (; i < 5; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) -= learningRate * (d1 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) -= learningRate * (d2 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += e0 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) += e1 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) += e2 * xi;
                     }
-                    p[40 + j] -= learningRate * d0;
-                    p[40 + j + 1] -= learningRate * d1;
-                    p[40 + j + 2] -= learningRate * d2;
+                    p[40 + j] += e0;
+                    p[40 + j + 1] += e1;
+                    p[40 + j + 2] += e2;
                 }
             }
 
@@ -632,7 +719,7 @@ namespace Looped
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p), 0);
-                global::System.Numerics.Vector<float> rates = new global::System.Numerics.Vector<float>(learningRate);
+                // As w_ji <- w_ji + (-eta * delta_j) * o_i: one multiply-add per weight (fused where the hardware can), b_j <- b_j + (-eta * delta_j).
                 for (int j = 0; j < 4; j += 4)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
@@ -640,46 +727,48 @@ namespace Looped
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
                     float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
+                    float e0 = -learningRate * d0, e1 = -learningRate * d1, e2 = -learningRate * d2, e3 = -learningRate * d3;
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(e0), v1 = new global::System.Numerics.Vector<float>(e1), v2 = new global::System.Numerics.Vector<float>(e2), v3 = new global::System.Numerics.Vector<float>(e3);
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) - rates * (v1 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) - rates * (v2 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) - rates * (v3 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, xi, global::NetCompiler.Generated.VectorMath.Load(ref w1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, xi, global::NetCompiler.Generated.VectorMath.Load(ref w2, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, xi, global::NetCompiler.Generated.VectorMath.Load(ref w3, i)));
                     }
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) -= learningRate * (d1 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) -= learningRate * (d2 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) -= learningRate * (d3 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += e0 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) += e1 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) += e2 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) += e3 * xi;
                     }
-                    p[20 + j] -= learningRate * d0;
-                    p[20 + j + 1] -= learningRate * d1;
-                    p[20 + j + 2] -= learningRate * d2;
-                    p[20 + j + 3] -= learningRate * d3;
+                    p[20 + j] += e0;
+                    p[20 + j + 1] += e1;
+                    p[20 + j + 2] += e2;
+                    p[20 + j + 3] += e3;
                 }
                 {
                     const int j = 4;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
                     float d0 = delta0[j];
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
+                    float e0 = -learningRate * d0;
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(e0);
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
                     }
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += e0 * xi;
                     }
-                    p[20 + j] -= learningRate * d0;
+                    p[20 + j] += e0;
                 }
             }
             return loss;
@@ -898,20 +987,21 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -920,11 +1010,13 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -932,52 +1024,49 @@ namespace Looped
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 4; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[20 + j + 4];
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
+            // Vector<T>.Count values at a time (a compare and a blend, no branches); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(last, global::System.Numerics.Vector<float>.Zero), last, global::System.Numerics.Vector<float>.Zero));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    }
                 }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1014,10 +1103,14 @@ namespace Looped
                 }
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
-            float max1 = net1[0];
-            for (int j = 1; j < 3; j++)
+            float max1;
             {
-                max1 = global::System.MathF.Max(max1, net1[j]);
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                max1 = src;
+                for (int j = 1; j < 3; j++)
+                {
+                    max1 = global::NetCompiler.Generated.VectorMath.Max(max1, global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                }
             }
             // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
             // (the same operations); sum1 = sum_j e^(net_j - m).
@@ -1035,16 +1128,55 @@ namespace Looped
                     sums += e;
                 }
                 sum1 = global::System.Numerics.Vector.Sum(sums);
-                for (; j < 3; j++)
+                // The values after the last whole vector: the last Vector<T>.Count values again where there are that many (the
+                // overlap gets the values it already has: each lane does the same operations), else one by one.
+                if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
-                    sum1 += e;
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) - shift));
+                        for (; j < 3; j++)
+                        {
+                            sum1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j);
+                        }
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                        sum1 += e;
+                    }
                 }
             }
-            for (int j = 0; j < 3; j++)
+            // o_j = e^(net_j - m) / sum1, Vector<T>.Count values at a time (a division is exact to rounding in every lane).
             {
-                o1[j] = o1[j] / sum1;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                }
+                if (3 >= global::System.Numerics.Vector<float>.Count)
+                {
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) / sum1;
+                    }
+                }
             }
 
             // Outputs: y_k = o_k of the last layer.
@@ -1069,20 +1201,21 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -1091,11 +1224,13 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1103,52 +1238,49 @@ namespace Looped
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 4; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[20 + j + 4];
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
+            // Vector<T>.Count values at a time (a compare and a blend, no branches); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(last, global::System.Numerics.Vector<float>.Zero), last, global::System.Numerics.Vector<float>.Zero));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    }
                 }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1185,10 +1317,14 @@ namespace Looped
                 }
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
-            float max1 = net1[0];
-            for (int j = 1; j < 3; j++)
+            float max1;
             {
-                max1 = global::System.MathF.Max(max1, net1[j]);
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                max1 = src;
+                for (int j = 1; j < 3; j++)
+                {
+                    max1 = global::NetCompiler.Generated.VectorMath.Max(max1, global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                }
             }
             // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
             // (the same operations); sum1 = sum_j e^(net_j - m).
@@ -1206,16 +1342,55 @@ namespace Looped
                     sums += e;
                 }
                 sum1 = global::System.Numerics.Vector.Sum(sums);
-                for (; j < 3; j++)
+                // The values after the last whole vector: the last Vector<T>.Count values again where there are that many (the
+                // overlap gets the values it already has: each lane does the same operations), else one by one.
+                if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
-                    sum1 += e;
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) - shift));
+                        for (; j < 3; j++)
+                        {
+                            sum1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j);
+                        }
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                        sum1 += e;
+                    }
                 }
             }
-            for (int j = 0; j < 3; j++)
+            // o_j = e^(net_j - m) / sum1, Vector<T>.Count values at a time (a division is exact to rounding in every lane).
             {
-                o1[j] = o1[j] / sum1;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                }
+                if (3 >= global::System.Numerics.Vector<float>.Count)
+                {
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) / sum1;
+                    }
+                }
             }
 
             // Loss (cross-entropy): E = -sum_k d_k * ln y_k, with d_k = target[k], computed as
@@ -1405,7 +1580,7 @@ namespace Looped
             var net1_0 = p[25] * o0_0 + p[26] * o0_1 + p[27] * o0_2 + p[28] * o0_3 + p[29] * o0_4 + p[40] * one;
             var net1_1 = p[30] * o0_0 + p[31] * o0_1 + p[32] * o0_2 + p[33] * o0_3 + p[34] * o0_4 + p[41] * one;
             var net1_2 = p[35] * o0_0 + p[36] * o0_1 + p[37] * o0_2 + p[38] * o0_3 + p[39] * o0_4 + p[42] * one;
-            var max1 = global::System.Numerics.Vector.Max(global::System.Numerics.Vector.Max(net1_0, net1_1), net1_2);
+            var max1 = global::NetCompiler.Generated.VectorMath.Max(global::NetCompiler.Generated.VectorMath.Max(net1_0, net1_1), net1_2);
             // Exp over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net1_0 - max1;
             values[1] = net1_1 - max1;
@@ -1507,20 +1682,21 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -1529,11 +1705,13 @@ namespace Looped
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 4; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1541,52 +1719,49 @@ namespace Looped
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 4; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[20 + j + 4];
                 }
             }
             // o_j = f(net_j) = max(0, net_j)
-            // Vector<T>.Count values at a time (a compare and a blend, no branches), the rest (if any) one by one.
+            // Vector<T>.Count values at a time (a compare and a blend, no branches); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(value, global::System.Numerics.Vector<float>.Zero), value, global::System.Numerics.Vector<float>.Zero));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(last, global::System.Numerics.Vector<float>.Zero), last, global::System.Numerics.Vector<float>.Zero));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) > 0f ? global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) : 0f;
+                    }
                 }
             }
 
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1623,10 +1798,14 @@ namespace Looped
                 }
             }
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
-            float max1 = net1[0];
-            for (int j = 1; j < 3; j++)
+            float max1;
             {
-                max1 = global::System.MathF.Max(max1, net1[j]);
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(net1);
+                max1 = src;
+                for (int j = 1; j < 3; j++)
+                {
+                    max1 = global::NetCompiler.Generated.VectorMath.Max(max1, global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                }
             }
             // e^(net_j - m): Vector<T>.Count values at a time through VectorMath.Exp, the rest (if any) through its scalar twin
             // (the same operations); sum1 = sum_j e^(net_j - m).
@@ -1644,16 +1823,55 @@ namespace Looped
                     sums += e;
                 }
                 sum1 = global::System.Numerics.Vector.Sum(sums);
-                for (; j < 3; j++)
+                // The values after the last whole vector: the last Vector<T>.Count values again where there are that many (the
+                // overlap gets the values it already has: each lane does the same operations), else one by one.
+                if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
-                    sum1 += e;
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Exp(global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) - shift));
+                        for (; j < 3; j++)
+                        {
+                            sum1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j);
+                        }
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        float e = global::NetCompiler.Generated.VectorMath.Exp(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) - max1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = e;
+                        sum1 += e;
+                    }
                 }
             }
-            for (int j = 0; j < 3; j++)
+            // o_j = e^(net_j - m) / sum1, Vector<T>.Count values at a time (a division is exact to rounding in every lane).
             {
-                o1[j] = o1[j] / sum1;
+                ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
+                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
+                int j = 0;
+                for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
+                {
+                    global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                }
+                if (3 >= global::System.Numerics.Vector<float>.Count)
+                {
+                    if (j < 3)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                    }
+                }
+                else
+                {
+                    for (; j < 3; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j) / sum1;
+                    }
+                }
             }
 
             // Loss (cross-entropy): E = -sum_k d_k * ln y_k, with d_k = target[k], computed as

@@ -155,20 +155,21 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -177,11 +178,13 @@ namespace Mixed
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -189,46 +192,42 @@ namespace Mixed
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 3; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[15 + j + 4];
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
-            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one through the scalar twin, which does the same operations).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Sigmoid(last));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    }
                 }
             }
 
@@ -248,7 +247,7 @@ namespace Mixed
             float net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max2 = net2_0;
-            max2 = global::System.MathF.Max(max2, net2_1);
+            max2 = global::NetCompiler.Generated.VectorMath.Max(max2, net2_1);
             float exp2_0 = global::System.MathF.Exp(net2_0 - max2);
             float exp2_1 = global::System.MathF.Exp(net2_1 - max2);
             float sum2 = exp2_0 + exp2_1;
@@ -326,20 +325,21 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -348,11 +348,13 @@ namespace Mixed
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -360,46 +362,42 @@ namespace Mixed
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 3; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[15 + j + 4];
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
-            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one through the scalar twin, which does the same operations).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Sigmoid(last));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    }
                 }
             }
 
@@ -419,7 +417,7 @@ namespace Mixed
             float net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max2 = net2_0;
-            max2 = global::System.MathF.Max(max2, net2_1);
+            max2 = global::NetCompiler.Generated.VectorMath.Max(max2, net2_1);
             float exp2_0 = global::System.MathF.Exp(net2_0 - max2);
             float exp2_1 = global::System.MathF.Exp(net2_1 - max2);
             float sum2 = exp2_0 + exp2_1;
@@ -478,7 +476,7 @@ namespace Mixed
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p), 0);
-                global::System.Numerics.Vector<float> rates = new global::System.Numerics.Vector<float>(learningRate);
+                // As w_ji <- w_ji + (-eta * delta_j) * o_i: one multiply-add per weight (fused where the hardware can), b_j <- b_j + (-eta * delta_j).
                 for (int j = 0; j < 4; j += 4)
                 {
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
@@ -486,46 +484,48 @@ namespace Mixed
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
                     float d0 = delta0[j], d1 = delta0[j + 1], d2 = delta0[j + 2], d3 = delta0[j + 3];
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0), v1 = new global::System.Numerics.Vector<float>(d1), v2 = new global::System.Numerics.Vector<float>(d2), v3 = new global::System.Numerics.Vector<float>(d3);
+                    float e0 = -learningRate * d0, e1 = -learningRate * d1, e2 = -learningRate * d2, e3 = -learningRate * d3;
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(e0), v1 = new global::System.Numerics.Vector<float>(e1), v2 = new global::System.Numerics.Vector<float>(e2), v3 = new global::System.Numerics.Vector<float>(e3);
                     int i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.Load(ref w1, i) - rates * (v1 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.Load(ref w2, i) - rates * (v2 * xi));
-                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.Load(ref w3, i) - rates * (v3 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, xi, global::NetCompiler.Generated.VectorMath.Load(ref w1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, xi, global::NetCompiler.Generated.VectorMath.Load(ref w2, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w3, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, xi, global::NetCompiler.Generated.VectorMath.Load(ref w3, i)));
                     }
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) -= learningRate * (d1 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) -= learningRate * (d2 * xi);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) -= learningRate * (d3 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += e0 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) += e1 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) += e2 * xi;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) += e3 * xi;
                     }
-                    p[15 + j] -= learningRate * d0;
-                    p[15 + j + 1] -= learningRate * d1;
-                    p[15 + j + 2] -= learningRate * d2;
-                    p[15 + j + 3] -= learningRate * d3;
+                    p[15 + j] += e0;
+                    p[15 + j + 1] += e1;
+                    p[15 + j + 2] += e2;
+                    p[15 + j + 3] += e3;
                 }
                 {
                     const int j = 4;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
                     float d0 = delta0[j];
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(d0);
+                    float e0 = -learningRate * d0;
+                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(e0);
                     int i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
                         global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.Load(ref w0, i) - rates * (v0 * xi));
+                        global::NetCompiler.Generated.VectorMath.Store(ref w0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, xi, global::NetCompiler.Generated.VectorMath.Load(ref w0, i)));
                     }
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) -= learningRate * (d0 * xi);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) += e0 * xi;
                     }
-                    p[15 + j] -= learningRate * d0;
+                    p[15 + j] += e0;
                 }
             }
             return loss;
@@ -728,20 +728,21 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -750,11 +751,13 @@ namespace Mixed
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -762,46 +765,42 @@ namespace Mixed
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 3; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[15 + j + 4];
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
-            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one through the scalar twin, which does the same operations).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Sigmoid(last));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    }
                 }
             }
 
@@ -821,7 +820,7 @@ namespace Mixed
             float net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max2 = net2_0;
-            max2 = global::System.MathF.Max(max2, net2_1);
+            max2 = global::NetCompiler.Generated.VectorMath.Max(max2, net2_1);
             float exp2_0 = global::System.MathF.Exp(net2_0 - max2);
             float exp2_1 = global::System.MathF.Exp(net2_1 - max2);
             float sum2 = exp2_0 + exp2_1;
@@ -848,20 +847,21 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -870,11 +870,13 @@ namespace Mixed
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -882,46 +884,42 @@ namespace Mixed
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 3; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[15 + j + 4];
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
-            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one through the scalar twin, which does the same operations).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Sigmoid(last));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    }
                 }
             }
 
@@ -941,7 +939,7 @@ namespace Mixed
             float net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max2 = net2_0;
-            max2 = global::System.MathF.Max(max2, net2_1);
+            max2 = global::NetCompiler.Generated.VectorMath.Max(max2, net2_1);
             float exp2_0 = global::System.MathF.Exp(net2_0 - max2);
             float exp2_1 = global::System.MathF.Exp(net2_1 - max2);
             float sum2 = exp2_0 + exp2_1;
@@ -1108,7 +1106,7 @@ namespace Mixed
             // Layer 2: net_j = sum_i w_ji * o_i + b_j; o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out).
             var net2_0 = p[32] * o1_0 + p[33] * o1_1 + p[36] * one;
             var net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37] * one;
-            var max2 = global::System.Numerics.Vector.Max(net2_0, net2_1);
+            var max2 = global::NetCompiler.Generated.VectorMath.Max(net2_0, net2_1);
             // Exp over the layer's units in one loop: one inlined copy of the kernel serves them all.
             values[0] = net2_0 - max2;
             values[1] = net2_1 - max2;
@@ -1207,20 +1205,21 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 4 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 4 running sums,
+            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
                 ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
                 ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                for (int j = 0; j < 4; j += 4)
                 {
+                    const int j = 0;
                     ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
                     ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 3);
                     ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 3);
                     ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 3);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero;
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 3);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
@@ -1229,11 +1228,13 @@ namespace Mixed
                         s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
                         s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
                         s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
                     }
                     float dot0 = global::System.Numerics.Vector.Sum(s0);
                     float dot1 = global::System.Numerics.Vector.Sum(s1);
                     float dot2 = global::System.Numerics.Vector.Sum(s2);
                     float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
                     for (; i < 3; i++)
                     {
                         float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
@@ -1241,46 +1242,42 @@ namespace Mixed
                         dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
                         dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
                         dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
                     }
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[15 + j + 1];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[15 + j + 2];
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[15 + j + 3];
-                }
-                {
-                    const int j = 4;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3 * j);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 3 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    for (; i < 3; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[15 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[15 + j + 4];
                 }
             }
             // o_j = f(net_j) = 1 / (1 + e^(-net_j))
-            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file), the rest (if any)
-            // through its scalar twin, which does the same operations: each value's result does not depend on where it sits.
+            // Vector<T>.Count values at a time through VectorMath.Sigmoid (a few ulp, see that file); a value's result does not
+            // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
+            // (or, if there are fewer, one by one through the scalar twin, which does the same operations).
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
+                global::System.Numerics.Vector<float> last = 5 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 5 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 5 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
                     global::NetCompiler.Generated.VectorMath.Store(ref dst, j, global::NetCompiler.Generated.VectorMath.Sigmoid(value));
                 }
-                for (; j < 5; j++)
+                if (5 >= global::System.Numerics.Vector<float>.Count)
                 {
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    if (j < 5)
+                    {
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 5 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Sigmoid(last));
+                    }
+                }
+                else
+                {
+                    for (; j < 5; j++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = global::NetCompiler.Generated.VectorMath.Sigmoid(global::System.Runtime.CompilerServices.Unsafe.Add(ref src, j));
+                    }
                 }
             }
 
@@ -1300,7 +1297,7 @@ namespace Mixed
             float net2_1 = p[34] * o1_0 + p[35] * o1_1 + p[37];
             // o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out)
             float max2 = net2_0;
-            max2 = global::System.MathF.Max(max2, net2_1);
+            max2 = global::NetCompiler.Generated.VectorMath.Max(max2, net2_1);
             float exp2_0 = global::System.MathF.Exp(net2_0 - max2);
             float exp2_1 = global::System.MathF.Exp(net2_1 - max2);
             float sum2 = exp2_0 + exp2_1;

@@ -108,6 +108,21 @@ namespace NetCompiler.Tests.Special
         public int Tag { get; }
     }
 
+    // Looped float layers whose sizes are not multiples of the vector width (8 or 16 floats): eight-row blocks with a
+    // scalar tail of inputs (20, 13, 11) and a few rows left over, with and without bias, and activations and softmax
+    // whose last values go through the last whole vector again (13, 11, 9, 12 units).
+    [Network(20, Loss = Loss.HalfSquaredError, Precision = Precision.Single, UnrollLimit = 0)]
+    [Dense(13, Activation.Tanh, Bias = false)]
+    [Dense(11, Activation.Sigmoid)]
+    [Dense(9, Activation.LeakyReLU)]
+    [Dense(12, Activation.Identity, Bias = false)]
+    public partial class RaggedLoopHseF32 : INet<float> { }
+
+    [Network(20, Loss = Loss.CrossEntropy, Precision = Precision.Single, UnrollLimit = 0)]
+    [Dense(13, Activation.ReLU)]
+    [Dense(11, Activation.Softmax, Bias = false)]
+    public partial class RaggedLoopSoftmaxCeF32 : INet<float> { }
+
     // Two user-written constructors, one chaining to the other.
     [Network(2, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
     [Dense(3, Activation.ReLU)]
