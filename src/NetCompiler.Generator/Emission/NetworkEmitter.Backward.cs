@@ -150,9 +150,29 @@ internal static partial class NetworkEmitter
     /// An element-wise loop over <paramref name="count"/> values: Vector&lt;T&gt;.Count at a time, then the rest one
     /// by one. Both do the same operations on each element, so the result does not depend on the vector width.
     /// </summary>
-    private static void WriteVectorLoop(SourceWriter w, NetworkPlan plan, string index, int count, IEnumerable<string> vectorStatements, IEnumerable<string> scalarStatements)
+    private static void WriteVectorLoop(SourceWriter w, NetworkPlan plan, string index, int count, IEnumerable<string> vectorStatements, IEnumerable<string> scalarStatements, WideLoop? wide = null)
     {
         w.Line($"int {index} = 0;");
+        if (wide is not null && count >= WideLoopMinCount)
+        {
+            string v512 = $"global::System.Runtime.Intrinsics.Vector512<{plan.T}>";
+            w.Line("// 512-bit vectors first where the processor has them (the same operations on each element, so the same results).");
+            w.Open("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)");
+            foreach (string setup in wide.Setup)
+            {
+                w.Line(setup.Replace("{V512}", v512));
+            }
+
+            w.Open($"for (; {index} <= {count} - {v512}.Count; {index} += {v512}.Count)");
+            foreach (string statement in wide.Statements)
+            {
+                w.Line(statement.Replace("{V512}", v512));
+            }
+
+            w.Close();
+            w.Close();
+        }
+
         w.Open($"for (; {index} <= {count} - {plan.Vector}.Count; {index} += {plan.Vector}.Count)");
         foreach (string statement in vectorStatements)
         {
@@ -170,6 +190,26 @@ internal static partial class NetworkEmitter
 
             w.Close();
         }
+    }
+
+    /// <summary>Fewest values for which an element-wise loop over weights gets a 512-bit pass first (four vectors of 16 floats).</summary>
+    private const int WideLoopMinCount = 64;
+
+    /// <summary>
+    /// The 512-bit form of an element-wise loop: <see cref="Setup"/> before it (broadcasts), <see cref="Statements"/> per
+    /// vector; <c>{V512}</c> stands for <c>Vector512&lt;T&gt;</c>.
+    /// </summary>
+    private sealed class WideLoop
+    {
+        public WideLoop(IEnumerable<string> setup, IEnumerable<string> statements)
+        {
+            Setup = setup.ToList();
+            Statements = statements.ToList();
+        }
+
+        public IReadOnlyList<string> Setup { get; }
+
+        public IReadOnlyList<string> Statements { get; }
     }
 
     /// <summary>Layer l's gradient dE/dw_ji = delta_j * o_i and dE/db_j = delta_j, added into <c>gradient</c> or applied to <c>p</c>.</summary>
@@ -260,15 +300,19 @@ internal static partial class NetworkEmitter
             }
 
             w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"v{r} = new {plan.Vector}({factor}{r})"))};");
-            var vector = new List<string> { $"{plan.Vector} xi = {NetworkPlan.VectorMath}.Load(ref x, i);" };
+            string vm = NetworkPlan.VectorMath;
+            var vector = new List<string> { $"{plan.Vector} xi = {vm}.Load(ref x, i);" };
             var scalar = new List<string> { $"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);" };
+            var wide = new List<string> { $"{{V512}} xi = {vm}.Load512(ref x, i);" };
             for (int r = 0; r < rows; r++)
             {
-                vector.Add($"{NetworkPlan.VectorMath}.Store(ref w{r}, i, {NetworkPlan.VectorMath}.MultiplyAdd(v{r}, xi, {NetworkPlan.VectorMath}.Load(ref w{r}, i)));");
+                vector.Add($"{vm}.Store(ref w{r}, i, {vm}.MultiplyAdd(v{r}, xi, {vm}.Load(ref w{r}, i)));");
                 scalar.Add($"{NetworkPlan.Unsafe}.Add(ref w{r}, i) += {factor}{r} * xi;");
+                wide.Add($"{vm}.Store(ref w{r}, i, {vm}.MultiplyAdd(u{r}, xi, {vm}.Load512(ref w{r}, i)));");
             }
 
-            WriteVectorLoop(w, plan, "i", layer.Inputs, vector, scalar);
+            var setup = new[] { $"{{V512}} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"u{r} = global::System.Runtime.Intrinsics.Vector512.Create({factor}{r})"))};" };
+            WriteVectorLoop(w, plan, "i", layer.Inputs, vector, scalar, new WideLoop(setup, wide));
             if (layer.Bias)
             {
                 for (int r = 0; r < rows; r++)

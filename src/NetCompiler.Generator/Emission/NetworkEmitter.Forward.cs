@@ -192,8 +192,11 @@ internal static partial class NetworkEmitter
         // transformed in place for Sigmoid and Tanh, into net_j for softmax or when the loss needs it.
         string target = keepNet ? $"net{l}" : $"o{l}";
         int block = DotRowBlock(plan);
+        int shown = System.Math.Min(block, layer.Units);
         w.Line(layer.Bias ? "// net_j = sum_i w_ji * o_i + b_j" : "// net_j = sum_i w_ji * o_i");
-        w.Line($"// {block} rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into {block} running sums,");
+        w.Line(shown == 1
+            ? "// One row of W at a time: each Vector<T> of inputs o_i is multiplied into a running sum,"
+            : $"// {shown} rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into {shown} running sums,");
         if (block == SummedRowBlock && layer.Units >= block)
         {
             w.Line($"// independent chains that keep the multiply-adds busy; VectorMath.StoreSums then adds each across its lanes, all {block} at once");

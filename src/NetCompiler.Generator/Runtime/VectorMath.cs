@@ -220,6 +220,62 @@ namespace NetCompiler.Generated
         public static global::System.Numerics.Vector<float> Max(global::System.Numerics.Vector<float> a, global::System.Numerics.Vector<float> b) =>
             global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a, b), a, b);
 
+        /// <summary>
+        /// a * b + c for each element of 512-bit vectors, for the element-wise loops that stream through weight rows where
+        /// <see cref="global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated"/>: fused or not exactly as
+        /// <see cref="MultiplyAdd(global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float}, global::System.Numerics.Vector{float})"/>,
+        /// so an element gets the same result whichever loop handles it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static global::System.Runtime.Intrinsics.Vector512<float> MultiplyAdd(global::System.Runtime.Intrinsics.Vector512<float> a, global::System.Runtime.Intrinsics.Vector512<float> b, global::System.Runtime.Intrinsics.Vector512<float> c)
+        {
+#if NET9_0_OR_GREATER
+            if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+            {
+                return global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a, b, c);
+            }
+#endif
+            return a * b + c;
+        }
+
+        /// <summary>The 512-bit vector of the elements from <c>start[index]</c> on, read without a bounds check.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static global::System.Runtime.Intrinsics.Vector512<float> Load512(ref float start, int index) =>
+            global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start, (nuint)index);
+
+        /// <summary>Writes a 512-bit vector to the elements from <c>start[index]</c> on, without a bounds check.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static void Store(ref float start, int index, global::System.Runtime.Intrinsics.Vector512<float> value) =>
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value, ref start, (nuint)index);
+
+        /// <summary>
+        /// a * b + c for each element of 512-bit vectors, for the element-wise loops that stream through weight rows where
+        /// <see cref="global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated"/>: fused or not exactly as
+        /// <see cref="MultiplyAdd(global::System.Numerics.Vector{double}, global::System.Numerics.Vector{double}, global::System.Numerics.Vector{double})"/>,
+        /// so an element gets the same result whichever loop handles it.
+        /// </summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static global::System.Runtime.Intrinsics.Vector512<double> MultiplyAdd(global::System.Runtime.Intrinsics.Vector512<double> a, global::System.Runtime.Intrinsics.Vector512<double> b, global::System.Runtime.Intrinsics.Vector512<double> c)
+        {
+#if NET9_0_OR_GREATER
+            if (global::System.Runtime.Intrinsics.X86.Fma.IsSupported || global::System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
+            {
+                return global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(a, b, c);
+            }
+#endif
+            return a * b + c;
+        }
+
+        /// <summary>The 512-bit vector of the elements from <c>start[index]</c> on, read without a bounds check.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static global::System.Runtime.Intrinsics.Vector512<double> Load512(ref double start, int index) =>
+            global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref start, (nuint)index);
+
+        /// <summary>Writes a 512-bit vector to the elements from <c>start[index]</c> on, without a bounds check.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public static void Store(ref double start, int index, global::System.Runtime.Intrinsics.Vector512<double> value) =>
+            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(value, ref start, (nuint)index);
+
         /// <summary>e^x of one value: the operations of the vector kernel, in the same order, so the same result bit for bit.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public static float Exp(float x)

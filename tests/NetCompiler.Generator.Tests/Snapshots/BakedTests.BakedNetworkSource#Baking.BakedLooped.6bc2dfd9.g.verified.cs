@@ -120,7 +120,7 @@ namespace Baking
             // Layer 0: Dense 2 -> 3, Tanh, bias (looped: 6 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 2 * j + i], biases b_j = p[6 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 3 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 3 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -189,7 +189,7 @@ namespace Baking
             // Layer 1: Dense 3 -> 2, Softmax, no bias (looped: 6 weights > UnrollLimit 0).
             // Weights w_ji = p[9 + 3 * j + i].
             // net_j = sum_i w_ji * o_i
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 2 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 2 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {

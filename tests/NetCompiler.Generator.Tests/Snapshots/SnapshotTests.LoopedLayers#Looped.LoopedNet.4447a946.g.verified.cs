@@ -156,7 +156,7 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -235,7 +235,7 @@ namespace Looped
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 3 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 3 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -426,7 +426,7 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -505,7 +505,7 @@ namespace Looped
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 3 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 3 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -987,7 +987,7 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1066,7 +1066,7 @@ namespace Looped
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 3 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 3 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1201,7 +1201,7 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1280,7 +1280,7 @@ namespace Looped
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 3 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 3 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1682,7 +1682,7 @@ namespace Looped
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1761,7 +1761,7 @@ namespace Looped
             // Layer 1: Dense 5 -> 3, Softmax, bias (looped: 15 weights > UnrollLimit 0).
             // Weights w_ji = p[25 + 5 * j + i], biases b_j = p[40 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 3 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 3 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {

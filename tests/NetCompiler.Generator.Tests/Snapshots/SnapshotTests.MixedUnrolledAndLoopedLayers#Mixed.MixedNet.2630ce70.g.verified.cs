@@ -155,7 +155,7 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -325,7 +325,7 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -728,7 +728,7 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -847,7 +847,7 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {
@@ -1205,7 +1205,7 @@ namespace Mixed
             // Layer 0: Dense 3 -> 5, Sigmoid, bias (looped: 15 weights > UnrollLimit 12).
             // Weights w_ji = p[0 + 3 * j + i], biases b_j = p[15 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 8 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 8 running sums,
+            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
             // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
             // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
             {

@@ -123,6 +123,13 @@ namespace NetCompiler.Tests.Special
     [Dense(11, Activation.Softmax, Bias = false)]
     public partial class RaggedLoopSoftmaxCeF32 : INet<float> { }
 
+    // Rows long enough for the 512-bit pass of the looped update and gradient loops (where the processor has AVX-512):
+    // 90 inputs are 80 in 512-bit vectors, 8 in a 256-bit one and 2 one by one; 72 are 64 + 8.
+    [Network(90, Loss = Loss.HalfSquaredError, Precision = Precision.Single, UnrollLimit = 0)]
+    [Dense(72, Activation.LeakyReLU)]
+    [Dense(5, Activation.Sigmoid)]
+    public partial class LongRowsHseF32 : INet<float> { }
+
     // Two user-written constructors, one chaining to the other.
     [Network(2, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
     [Dense(3, Activation.ReLU)]
