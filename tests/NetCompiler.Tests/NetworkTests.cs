@@ -368,7 +368,7 @@ namespace NetCompiler.Tests
         public void TrainBatch_is_one_step_on_the_mean_loss(string network)
         {
             Case c = Open(network, salt: 7);
-            foreach (int k in new[] { 1, 3, 4, 9, 20 })
+            foreach (int k in new[] { 1, 3, 4, 9, 20, 27 })
             {
                 RandomizeParameters(c, 1.0);
                 T[] p0 = c.Net.Parameters.ToArray();

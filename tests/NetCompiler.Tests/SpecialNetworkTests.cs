@@ -119,8 +119,9 @@ namespace NetCompiler.Tests
                 }
             }
 
-            // TrainBatch's lane-per-sample pass (float, at most 256 parameters): 16 lanes of the inputs and targets, of
-            // one gradient sum per parameter, and of the widest layer's values.
+            // TrainBatch's lane-per-sample pass (float, at most 256 parameters): 16 lanes of one gradient sum per
+            // parameter, and per lane group of the inputs and targets and of the widest layer's values; two lane groups
+            // when no layer has more than 8 units, else one.
             if (size == 4 && r.ParameterCount <= 256)
             {
                 int widest = 0;
@@ -129,7 +130,8 @@ namespace NetCompiler.Tests
                     widest = Math.Max(widest, layer.Units);
                 }
 
-                training += 16 * (r.Inputs + r.Layers[^1].Units + r.ParameterCount + widest);
+                int groups = widest <= 8 ? 2 : 1;
+                training += 16 * (r.ParameterCount + (groups * (r.Inputs + r.Layers[^1].Units + widest)));
             }
 
             Assert.Equal(forward * size, NetworkCatalog.Constant(type, "ForwardScratchBytes"));

@@ -7,9 +7,12 @@ internal static partial class NetworkEmitter
 {
     /// <summary>
     /// TrainBatch's lane-per-sample pass for small float networks (<see cref="NetworkPlan.LaneBatch"/>):
-    /// Vector&lt;T&gt;.Count rows at a time, row s of the group in lane s of every value, each group through
-    /// <c>__LaneGroup</c>, which sums the rows' gradients per lane; the lanes are added once at the end. Rows left
-    /// over (fewer than Count) go through the per-row loops that follow.
+    /// Vector&lt;T&gt;.Count rows to a lane group, row s of the group in lane s of every value; for narrow networks two
+    /// groups at a time through <c>__LaneGroup2</c> (their statements interleaved, so that the processor overlaps the two
+    /// chains of dependent operations, see <see cref="NetworkPlan.LaneGroups"/>), then one more group through
+    /// <c>__LaneGroup</c> if there are enough rows; otherwise one group at a time. The groups sum
+    /// the rows' gradients per lane; the lanes are added once at the end. Rows left over (fewer than Count) go through
+    /// the per-row loops that follow.
     /// </summary>
     private static void WriteLaneBatch(SourceWriter w, NetworkPlan plan)
     {
@@ -17,8 +20,18 @@ internal static partial class NetworkEmitter
         string u = NetworkPlan.Unsafe;
         int lanesLength = plan.LaneScratchLength;
         int sumsLength = plan.LaneSumsLength;
+        int groups = plan.LaneGroups;
 
-        w.Line("// Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.");
+        if (groups > 1)
+        {
+            w.Line($"// Vector<T>.Count rows to a lane group, one row per lane: {groups} groups at a time through __LaneGroup{groups}, then one through");
+            w.Line("// __LaneGroup; then the rows left over one by one.");
+        }
+        else
+        {
+            w.Line("// Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.");
+        }
+
         w.Open($"if ({v}.Count <= {NetworkPlan.MaxLanes})");
         w.Line($"{ScratchType(lanesLength)} lanesScratch = default;");
         w.Line($"{ScratchType(sumsLength)} sumsScratch = default;");
@@ -28,21 +41,26 @@ internal static partial class NetworkEmitter
         w.Line($"ref {plan.T} targetStart = ref {plan.Reference("targets")};");
         w.Line($"int width = {v}.Count;");
         w.Line($"{v} losses = {v}.Zero;");
-        w.Open("for (; row <= count - width; row += width)");
-        w.Line("// Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.");
-        w.Open("for (int s = 0; s < width; s++)");
-        w.Line($"ref {plan.T} rowInputs = ref {u}.Add(ref inputStart, (row + s) * InputCount);");
-        w.Line($"ref {plan.T} rowTargets = ref {u}.Add(ref targetStart, (row + s) * OutputCount);");
-        w.Open("for (int i = 0; i < InputCount; i++)");
-        w.Line($"{u}.Add(ref lanes, i * width + s) = {u}.Add(ref rowInputs, i);");
-        w.Close();
-        w.Open("for (int k = 0; k < OutputCount; k++)");
-        w.Line($"{u}.Add(ref lanes, (InputCount + k) * width + s) = {u}.Add(ref rowTargets, k);");
-        w.Close();
+        if (groups > 1)
+        {
+            w.Open($"for (; row <= count - {groups} * width; row += {groups} * width)");
+            WriteLaneTranspose(w, plan, groups);
+            w.Line($"losses += __LaneGroup{groups}(ref lanes, sums);");
+            w.Close();
+            w.Open("if (row <= count - width)");
+            WriteLaneTranspose(w, plan, 1);
+            w.Line("losses += __LaneGroup(ref lanes, sums);");
+            w.Line("row += width;");
+            w.Close();
+        }
+        else
+        {
+            w.Open("for (; row <= count - width; row += width)");
+            WriteLaneTranspose(w, plan, 1);
+            w.Line("losses += __LaneGroup(ref lanes, sums);");
+            w.Close();
+        }
 
-        w.Close();
-        w.Line("losses += __LaneGroup(ref lanes, sums);");
-        w.Close();
         w.Line();
         w.Line("// Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.");
         w.Line($"ref {plan.T} gStart = ref {plan.Reference("g")};");
@@ -55,25 +73,66 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>
-    /// <c>__LaneGroup</c>: forward pass, loss and backpropagation for Vector&lt;T&gt;.Count rows at once, one per lane.
-    /// Every value is a Vector&lt;T&gt; whose lane s belongs to row s of the group, so each statement is the per-sample
-    /// formula of <c>__Gradient</c> for all of them; a parameter p[k] multiplies all lanes alike. A method of its own so
-    /// that the JIT optimizes (and inlines the kernels into) it apart from TrainBatch.
+    /// Copies <paramref name="groups"/> groups of Vector&lt;T&gt;.Count rows from <c>row</c> on into <c>lanes</c>: group
+    /// by group, lane s of x_i is input i of the group's row s, lane s of d_k its target k.
     /// </summary>
-    private static void WriteLaneGroup(SourceWriter w, NetworkPlan plan)
+    private static void WriteLaneTranspose(SourceWriter w, NetworkPlan plan, int groups)
+    {
+        string u = NetworkPlan.Unsafe;
+        string first = groups == 1 ? "row + s" : "row + (group * width) + s";
+        string start = groups == 1 ? string.Empty : "(group * (InputCount + OutputCount) * width) + ";
+        w.Line(groups == 1
+            ? "// Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k."
+            : "// Transpose, group by group: lane s of x_i is input i of the group's row s, lane s of d_k is its target k.");
+        if (groups > 1)
+        {
+            w.Open($"for (int group = 0; group < {groups}; group++)");
+        }
+
+        w.Open("for (int s = 0; s < width; s++)");
+        w.Line($"ref {plan.T} rowInputs = ref {u}.Add(ref inputStart, ({first}) * InputCount);");
+        w.Line($"ref {plan.T} rowTargets = ref {u}.Add(ref targetStart, ({first}) * OutputCount);");
+        w.Open("for (int i = 0; i < InputCount; i++)");
+        w.Line($"{u}.Add(ref lanes, {start}i * width + s) = {u}.Add(ref rowInputs, i);");
+        w.Close();
+        w.Open("for (int k = 0; k < OutputCount; k++)");
+        w.Line($"{u}.Add(ref lanes, {start}(InputCount + k) * width + s) = {u}.Add(ref rowTargets, k);");
+        w.Close();
+        w.Close();
+        if (groups > 1)
+        {
+            w.Close();
+        }
+    }
+
+    /// <summary>
+    /// <c>__LaneGroup</c> (<paramref name="groups"/> = 1) or <c>__LaneGroup2</c>: forward pass, loss and backpropagation
+    /// for Vector&lt;T&gt;.Count rows per group, one per lane. Every value is a Vector&lt;T&gt; whose lane s belongs to row
+    /// s of its group, so each statement is the per-sample formula of <c>__Gradient</c> for all of them; a parameter p[k]
+    /// multiplies all lanes alike. With two groups every statement is written for group a, then for group b (values
+    /// named with that suffix). A method of its own so that the JIT optimizes (and inlines the kernels into) it apart
+    /// from TrainBatch.
+    /// </summary>
+    private static void WriteLaneGroup(SourceWriter w, NetworkPlan plan, int groups)
     {
         string v = plan.Vector;
         string vm = NetworkPlan.VectorMath;
         string u = NetworkPlan.Unsafe;
         int inputs = plan.InputCount;
         int outputs = plan.OutputCount;
+        IReadOnlyList<string> gs = groups == 1 ? new[] { string.Empty } : Enumerable.Range(0, groups).Select(g => ((char)('a' + g)).ToString()).ToArray();
+        string name = groups == 1 ? "__LaneGroup" : $"__LaneGroup{groups}";
 
-        w.Line($"/// <summary>Forward pass, loss and backpropagation of Vector&lt;T&gt;.Count rows at once, row s in lane s of every value: adds each row's dE/dp_k into lane s of <paramref name=\"sums\"/>[k] and returns the rows' losses, one per lane.</summary>");
-        w.Line("/// <param name=\"lanes\">The rows transposed: Count values of input 0, then of input 1, ..., then of target 0, ...</param>");
+        w.Line(groups == 1
+            ? "/// <summary>Forward pass, loss and backpropagation of Vector&lt;T&gt;.Count rows at once, row s in lane s of every value: adds each row's dE/dp_k into lane s of <paramref name=\"sums\"/>[k] and returns the rows' losses, one per lane.</summary>"
+            : $"/// <summary>As <c>__LaneGroup</c> for {groups} groups of Vector&lt;T&gt;.Count rows, their statements interleaved (group a's, then group b's): returns the sum of the groups' per-lane losses.</summary>");
+        w.Line(groups == 1
+            ? "/// <param name=\"lanes\">The rows transposed: Count values of input 0, then of input 1, ..., then of target 0, ...</param>"
+            : "/// <param name=\"lanes\">The groups transposed one after the other, each as for <c>__LaneGroup</c>.</param>");
         w.Line("/// <param name=\"sums\">ParameterCount vectors of per-lane gradient sums.</param>");
         w.Line(GeneratedCodeAttribute);
         w.Line(OptimizeAttribute);
-        w.Open($"private {v} __LaneGroup(ref {plan.T} lanes, global::System.Span<{v}> sums)");
+        w.Open($"private {v} {name}(ref {plan.T} lanes, global::System.Span<{v}> sums)");
         w.Line($"global::System.ReadOnlySpan<{plan.T}> p = __parameters;");
         w.Line($"int width = {v}.Count;");
         w.Line($"{v} one = {v}.One;");
@@ -81,17 +140,27 @@ internal static partial class NetworkEmitter
         w.Line($"global::System.Span<{v}> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref {u}.As<{ScratchType(plan.LaneValuesLength)}, {v}>(ref valuesScratch), {plan.LaneValuesLength / NetworkPlan.MaxLanes});");
         for (int i = 0; i < inputs; i++)
         {
-            w.Line($"var x{i} = {vm}.Load(ref lanes, {LaneIndex(i)});");
+            for (int g = 0; g < gs.Count; g++)
+            {
+                w.Line($"var x{i}{gs[g]} = {vm}.Load(ref lanes, {LaneIndex((g * (inputs + outputs)) + i)});");
+            }
         }
 
         for (int k = 0; k < outputs; k++)
         {
-            w.Line($"var d{k} = {vm}.Load(ref lanes, {LaneIndex(inputs + k)});");
+            for (int g = 0; g < gs.Count; g++)
+            {
+                w.Line($"var d{k}{gs[g]} = {vm}.Load(ref lanes, {LaneIndex((g * (inputs + outputs)) + inputs + k)});");
+            }
         }
 
-        WriteLaneForward(w, plan);
-        w.Line($"{v} losses;");
-        WriteLaneLossAndOutputDelta(w, plan);
+        WriteLaneForward(w, plan, gs);
+        foreach (string g in gs)
+        {
+            w.Line($"{v} losses{g};");
+        }
+
+        WriteLaneLossAndOutputDelta(w, plan, gs);
         for (int l = plan.Layers.Count - 1; l >= 0; l--)
         {
             LayerPlan layer = plan.Layers[l];
@@ -102,9 +171,12 @@ internal static partial class NetworkEmitter
                 w.Line($"// Hidden layer {l - 1}: delta_j = f'(net_j) * sum_k w_kj * delta_k, where {ActivationFormulas.DescribeDerivative(previous.Activation)}.");
                 for (int j = 0; j < layer.Inputs; j++)
                 {
-                    string sum = string.Join(" + ", Enumerable.Range(0, layer.Units).Select(k => $"p[{WeightIndex(layer, k, j)}] * delta{l}_{k}"));
-                    string? derivative = ActivationFormulas.VectorDerivative(plan, previous.Activation, $"o{l - 1}_{j}");
-                    w.Line(derivative is null ? $"var delta{l - 1}_{j} = {sum};" : $"var delta{l - 1}_{j} = {derivative} * ({sum});");
+                    foreach (string g in gs)
+                    {
+                        string sum = string.Join(" + ", Enumerable.Range(0, layer.Units).Select(k => $"p[{WeightIndex(layer, k, j)}] * delta{l}_{k}{g}"));
+                        string? derivative = ActivationFormulas.VectorDerivative(plan, previous.Activation, $"o{l - 1}_{j}{g}");
+                        w.Line(derivative is null ? $"var delta{l - 1}_{j}{g} = {sum};" : $"var delta{l - 1}_{j}{g} = {derivative} * ({sum});");
+                    }
                 }
             }
 
@@ -114,17 +186,17 @@ internal static partial class NetworkEmitter
             {
                 for (int i = 0; i < layer.Inputs; i++)
                 {
-                    w.Line($"sums[{WeightIndex(layer, j, i)}] += delta{l}_{j} * {LaneInput(l, i)};");
+                    w.Line($"sums[{WeightIndex(layer, j, i)}] += {string.Join(" + ", gs.Select(g => $"delta{l}_{j}{g} * {LaneInput(l, i, g)}"))};");
                 }
 
                 if (layer.Bias)
                 {
-                    w.Line($"sums[{layer.BiasOffset + j}] += delta{l}_{j};");
+                    w.Line($"sums[{layer.BiasOffset + j}] += {string.Join(" + ", gs.Select(g => $"delta{l}_{j}{g}"))};");
                 }
             }
         }
 
-        w.Line("return losses;");
+        w.Line($"return {string.Join(" + ", gs.Select(g => $"losses{g}"))};");
         w.Close();
         w.Line();
     }
@@ -134,12 +206,11 @@ internal static partial class NetworkEmitter
 
     private static int WeightIndex(LayerPlan layer, int j, int i) => layer.WeightOffset + (layer.Inputs * j) + i;
 
-    /// <summary>o_i of the layer before layer l, as a lane vector: x_i for the first layer.</summary>
-    private static string LaneInput(int l, int i) => l == 0 ? $"x{i}" : $"o{l - 1}_{i}";
+    /// <summary>o_i of the layer before layer l in lane group g, as a lane vector: x_i for the first layer.</summary>
+    private static string LaneInput(int l, int i, string g) => l == 0 ? $"x{i}{g}" : $"o{l - 1}_{i}{g}";
 
-    private static void WriteLaneForward(SourceWriter w, NetworkPlan plan)
+    private static void WriteLaneForward(SourceWriter w, NetworkPlan plan, IReadOnlyList<string> gs)
     {
-        string v = plan.Vector;
         foreach (LayerPlan layer in plan.Layers)
         {
             int l = layer.Index;
@@ -147,30 +218,43 @@ internal static partial class NetworkEmitter
             w.Line($"// Layer {l}: net_j = sum_i w_ji * o_i{(layer.Bias ? " + b_j" : string.Empty)}; {ActivationFormulas.Describe(layer.Activation)}.");
             for (int j = 0; j < layer.Units; j++)
             {
-                IEnumerable<string> terms = Enumerable.Range(0, layer.Inputs).Select(i => $"p[{WeightIndex(layer, j, i)}] * {LaneInput(l, i)}");
-                if (layer.Bias)
+                foreach (string g in gs)
                 {
-                    terms = terms.Concat(new[] { $"p[{layer.BiasOffset + j}] * one" });
-                }
+                    IEnumerable<string> terms = Enumerable.Range(0, layer.Inputs).Select(i => $"p[{WeightIndex(layer, j, i)}] * {LaneInput(l, i, g)}");
+                    if (layer.Bias)
+                    {
+                        terms = terms.Concat(new[] { $"p[{layer.BiasOffset + j}] * one" });
+                    }
 
-                w.Line($"var net{l}_{j} = {string.Join(" + ", terms)};");
+                    w.Line($"var net{l}_{j}{g} = {string.Join(" + ", terms)};");
+                }
             }
 
             if (layer.Activation == Activation.Softmax)
             {
-                string m = $"net{l}_0";
-                for (int j = 1; j < layer.Units; j++)
+                foreach (string g in gs)
                 {
-                    m = $"{NetworkPlan.VectorMath}.Max({m}, net{l}_{j})";
+                    string m = $"net{l}_0{g}";
+                    for (int j = 1; j < layer.Units; j++)
+                    {
+                        m = $"{NetworkPlan.VectorMath}.Max({m}, net{l}_{j}{g})";
+                    }
+
+                    w.Line($"var max{l}{g} = {m};");
                 }
 
-                w.Line($"var max{l} = {m};");
-                WriteLaneKernelLoop(w, plan, layer, "Exp", j => $"net{l}_{j} - max{l}", j => $"e{l}_{j}");
+                WriteLaneKernelLoop(w, layer, gs, "Exp", (j, g) => $"net{l}_{j}{g} - max{l}{g}", (j, g) => $"e{l}_{j}{g}");
+                foreach (string g in gs)
+                {
+                    w.Line($"var sum{l}{g} = {string.Join(" + ", Enumerable.Range(0, layer.Units).Select(j => $"e{l}_{j}{g}"))};");
+                }
 
-                w.Line($"var sum{l} = {string.Join(" + ", Enumerable.Range(0, layer.Units).Select(j => $"e{l}_{j}"))};");
                 for (int j = 0; j < layer.Units; j++)
                 {
-                    w.Line($"var o{l}_{j} = e{l}_{j} / sum{l};");
+                    foreach (string g in gs)
+                    {
+                        w.Line($"var o{l}_{j}{g} = e{l}_{j}{g} / sum{l}{g};");
+                    }
                 }
 
                 continue;
@@ -178,47 +262,58 @@ internal static partial class NetworkEmitter
 
             if (layer.Activation is Activation.Sigmoid or Activation.Tanh)
             {
-                WriteLaneKernelLoop(w, plan, layer, layer.Activation.ToString(), j => $"net{l}_{j}", j => $"o{l}_{j}");
+                WriteLaneKernelLoop(w, layer, gs, layer.Activation.ToString(), (j, g) => $"net{l}_{j}{g}", (j, g) => $"o{l}_{j}{g}");
                 continue;
             }
 
             for (int j = 0; j < layer.Units; j++)
             {
-                w.Line($"var o{l}_{j} = {ActivationFormulas.ApplyToVector(plan, layer.Activation, $"net{l}_{j}")};");
+                foreach (string g in gs)
+                {
+                    w.Line($"var o{l}_{j}{g} = {ActivationFormulas.ApplyToVector(plan, layer.Activation, $"net{l}_{j}{g}")};");
+                }
             }
         }
     }
 
     /// <summary>
-    /// result_j = VectorMath.kernel(argument_j) for the units of a layer, through one loop over a buffer: the JIT inlines
-    /// a kernel only so many times per method, and one copy in a loop is as fast as one per unit.
+    /// result_j = VectorMath.kernel(argument_j) for the units of a layer in every lane group, through one loop over a
+    /// buffer: the JIT inlines a kernel only so many times per method, and one copy in a loop is as fast as one per unit.
     /// </summary>
-    private static void WriteLaneKernelLoop(SourceWriter w, NetworkPlan plan, LayerPlan layer, string kernel, System.Func<int, string> argument, System.Func<int, string> result)
+    private static void WriteLaneKernelLoop(SourceWriter w, LayerPlan layer, IReadOnlyList<string> gs, string kernel, System.Func<int, string, string> argument, System.Func<int, string, string> result)
     {
-        string v = plan.Vector;
-        if (layer.Units == 1)
+        int count = layer.Units * gs.Count;
+        if (count == 1)
         {
-            w.Line($"var {result(0)} = {NetworkPlan.VectorMath}.{kernel}({argument(0)});");
+            w.Line($"var {result(0, gs[0])} = {NetworkPlan.VectorMath}.{kernel}({argument(0, gs[0])});");
             return;
         }
 
-        w.Line($"// {kernel} over the layer's units in one loop: one inlined copy of the kernel serves them all.");
-        for (int j = 0; j < layer.Units; j++)
+        w.Line(gs.Count == 1
+            ? $"// {kernel} over the layer's units in one loop: one inlined copy of the kernel serves them all."
+            : $"// {kernel} over the layer's units of every group in one loop: one inlined copy of the kernel serves them all.");
+        for (int g = 0; g < gs.Count; g++)
         {
-            w.Line($"values[{j}] = {argument(j)};");
+            for (int j = 0; j < layer.Units; j++)
+            {
+                w.Line($"values[{(g * layer.Units) + j}] = {argument(j, gs[g])};");
+            }
         }
 
-        w.Open($"for (int j = 0; j < {layer.Units}; j++)");
+        w.Open($"for (int j = 0; j < {count}; j++)");
         w.Line($"values[j] = {NetworkPlan.VectorMath}.{kernel}(values[j]);");
         w.Close();
-        for (int j = 0; j < layer.Units; j++)
+        for (int g = 0; g < gs.Count; g++)
         {
-            w.Line($"var {result(j)} = values[{j}];");
+            for (int j = 0; j < layer.Units; j++)
+            {
+                w.Line($"var {result(j, gs[g])} = values[{(g * layer.Units) + j}];");
+            }
         }
     }
 
-    /// <summary>The loss per lane (assigned to <c>losses</c>, declared by the caller) and the output deltas.</summary>
-    private static void WriteLaneLossAndOutputDelta(SourceWriter w, NetworkPlan plan)
+    /// <summary>The loss per lane (assigned to <c>losses{g}</c>, declared by the caller) and the output deltas, for every lane group g.</summary>
+    private static void WriteLaneLossAndOutputDelta(SourceWriter w, NetworkPlan plan, IReadOnlyList<string> gs)
     {
         string v = plan.Vector;
         string vector = "global::System.Numerics.Vector";
@@ -230,14 +325,25 @@ internal static partial class NetworkEmitter
         {
             w.Line();
             w.Line("// Loss (cross-entropy): E = -sum_k d_k * ln y_k, with ln y_k = (net_k - m) - ln(sum_j e^(net_j - m)).");
-            w.Line($"var logSum = {vm}.Log(sum{l});");
-            w.Line($"losses = -({string.Join(" + ", Enumerable.Range(0, n).Select(k => $"d{k} * (net{l}_{k} - max{l} - logSum)"))});");
+            foreach (string g in gs)
+            {
+                w.Line($"var logSum{g} = {vm}.Log(sum{l}{g});");
+                w.Line($"losses{g} = -({string.Join(" + ", Enumerable.Range(0, n).Select(k => $"d{k}{g} * (net{l}_{k}{g} - max{l}{g} - logSum{g})"))});");
+            }
+
             w.Line();
             w.Line($"// Output layer {l}: delta_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused).");
-            w.Line($"var targetSum = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"d{k}"))};");
+            foreach (string g in gs)
+            {
+                w.Line($"var targetSum{g} = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"d{k}{g}"))};");
+            }
+
             for (int k = 0; k < n; k++)
             {
-                w.Line($"var delta{l}_{k} = o{l}_{k} * targetSum - d{k};");
+                foreach (string g in gs)
+                {
+                    w.Line($"var delta{l}_{k}{g} = o{l}_{k}{g} * targetSum{g} - d{k}{g};");
+                }
             }
 
             return;
@@ -247,18 +353,24 @@ internal static partial class NetworkEmitter
         {
             w.Line();
             w.Line("// Loss (binary cross-entropy): E = sum_k [max(net_k, 0) - d_k * net_k + ln(1 + e^(-|net_k|))].");
-            w.Line($"losses = {v}.Zero;");
-            for (int k = 0; k < n; k++)
+            foreach (string g in gs)
             {
-                string net = $"net{l}_{k}";
-                w.Line($"losses += {vector}.ConditionalSelect({vector}.GreaterThan({net}, {v}.Zero), {net}, {v}.Zero) - d{k} * {net} + {vm}.Log({v}.One + {vm}.Exp(-{vector}.Abs({net})));");
+                w.Line($"losses{g} = {v}.Zero;");
+                for (int k = 0; k < n; k++)
+                {
+                    string net = $"net{l}_{k}{g}";
+                    w.Line($"losses{g} += {vector}.ConditionalSelect({vector}.GreaterThan({net}, {v}.Zero), {net}, {v}.Zero) - d{k}{g} * {net} + {vm}.Log({v}.One + {vm}.Exp(-{vector}.Abs({net})));");
+                }
             }
 
             w.Line();
             w.Line($"// Output layer {l}: delta_k = y_k - d_k ({last.Activation} and cross-entropy, fused: f' cancels out).");
             for (int k = 0; k < n; k++)
             {
-                w.Line($"var delta{l}_{k} = o{l}_{k} - d{k};");
+                foreach (string g in gs)
+                {
+                    w.Line($"var delta{l}_{k}{g} = o{l}_{k}{g} - d{k}{g};");
+                }
             }
 
             return;
@@ -269,11 +381,17 @@ internal static partial class NetworkEmitter
         w.Line(half ? "// Loss: E = 1/2 * sum_k (d_k - y_k)^2." : $"// Loss: E = (1/n) * sum_k (d_k - y_k)^2, with n = {n}.");
         for (int k = 0; k < n; k++)
         {
-            w.Line($"var error{k} = d{k} - o{l}_{k};");
+            foreach (string g in gs)
+            {
+                w.Line($"var error{k}{g} = d{k}{g} - o{l}_{k}{g};");
+            }
         }
 
-        string squares = string.Join(" + ", Enumerable.Range(0, n).Select(k => $"error{k} * error{k}"));
-        w.Line(half ? $"losses = ({squares}) * {plan.Lit(0.5)};" : $"losses = ({squares}) / new {v}({plan.Lit(n)});");
+        foreach (string g in gs)
+        {
+            string squares = string.Join(" + ", Enumerable.Range(0, n).Select(k => $"error{k}{g} * error{k}{g}"));
+            w.Line(half ? $"losses{g} = ({squares}) * {plan.Lit(0.5)};" : $"losses{g} = ({squares}) / new {v}({plan.Lit(n)});");
+        }
 
         string scale = !half && n != 2 ? $" * {plan.Lit(2.0 / n)}" : string.Empty;
         string dEdy = half ? "dE/dy_k = y_k - d_k" : "dE/dy_k = (2/n) * (y_k - d_k)";
@@ -283,13 +401,23 @@ internal static partial class NetworkEmitter
             w.Line($"// Output layer {l} (softmax, full Jacobian): delta_k = y_k * (g_k - sum_j g_j * y_j), with g_k = {dEdy}.");
             for (int k = 0; k < n; k++)
             {
-                w.Line($"var dy{k} = (o{l}_{k} - d{k}){scale};");
+                foreach (string g in gs)
+                {
+                    w.Line($"var dy{k}{g} = (o{l}_{k}{g} - d{k}{g}){scale};");
+                }
             }
 
-            w.Line($"var gy = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"dy{k} * o{l}_{k}"))};");
+            foreach (string g in gs)
+            {
+                w.Line($"var gy{g} = {string.Join(" + ", Enumerable.Range(0, n).Select(k => $"dy{k}{g} * o{l}_{k}{g}"))};");
+            }
+
             for (int k = 0; k < n; k++)
             {
-                w.Line($"var delta{l}_{k} = o{l}_{k} * (dy{k} - gy);");
+                foreach (string g in gs)
+                {
+                    w.Line($"var delta{l}_{k}{g} = o{l}_{k}{g} * (dy{k}{g} - gy{g});");
+                }
             }
 
             return;
@@ -298,8 +426,11 @@ internal static partial class NetworkEmitter
         w.Line($"// Output layer {l}: delta_k = dE/dy_k * f'(net_k), with {dEdy} and {ActivationFormulas.DescribeDerivative(last.Activation).Replace("_j", "_k")}.");
         for (int k = 0; k < n; k++)
         {
-            string? derivative = ActivationFormulas.VectorDerivative(plan, last.Activation, $"o{l}_{k}");
-            w.Line($"var delta{l}_{k} = (o{l}_{k} - d{k}){scale}{(derivative is null ? string.Empty : " * " + derivative)};");
+            foreach (string g in gs)
+            {
+                string? derivative = ActivationFormulas.VectorDerivative(plan, last.Activation, $"o{l}_{k}{g}");
+                w.Line($"var delta{l}_{k}{g} = (o{l}_{k}{g} - d{k}{g}){scale}{(derivative is null ? string.Empty : " * " + derivative)};");
+            }
         }
     }
 }

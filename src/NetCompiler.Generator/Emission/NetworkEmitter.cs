@@ -305,7 +305,11 @@ internal static partial class NetworkEmitter
 
         if (plan.LaneBatch)
         {
-            WriteLaneGroup(w, plan);
+            WriteLaneGroup(w, plan, 1);
+            if (plan.LaneGroups > 1)
+            {
+                WriteLaneGroup(w, plan, plan.LaneGroups);
+            }
         }
 
         if (!plan.AllUnrolled)

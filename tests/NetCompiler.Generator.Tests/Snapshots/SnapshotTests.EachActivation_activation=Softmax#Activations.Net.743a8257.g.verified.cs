@@ -14,7 +14,7 @@ namespace Activations
     /// 1      Dense 2 -> 2  Softmax     w p[6..9], b p[10..11]  24     4             12             unrolled
     /// total                            12                      48     8             20
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1152 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1536 bytes;
     /// heap: the parameters, plus 48 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -42,7 +42,7 @@ namespace Activations
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 1152;
+        public const int TrainingScratchBytes = 1536;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -336,18 +336,40 @@ namespace Activations
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
+            // Vector<T>.Count rows to a lane group, one row per lane: 2 groups at a time through __LaneGroup2, then one through
+            // __LaneGroup; then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch64 lanesScratch = default;
+                __Scratch128 lanesScratch = default;
                 __Scratch192 sumsScratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, float>(ref lanesScratch);
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch128, float>(ref lanesScratch);
                 global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch192, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
-                for (; row <= count - width; row += width)
+                for (; row <= count - 2 * width; row += 2 * width)
+                {
+                    // Transpose, group by group: lane s of x_i is input i of the group's row s, lane s of d_k is its target k.
+                    for (int group = 0; group < 2; group++)
+                    {
+                        for (int s = 0; s < width; s++)
+                        {
+                            ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + (group * width) + s) * InputCount);
+                            ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + (group * width) + s) * OutputCount);
+                            for (int i = 0; i < InputCount; i++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                            }
+                            for (int k = 0; k < OutputCount; k++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                            }
+                        }
+                    }
+                    losses += __LaneGroup2(ref lanes, sums);
+                }
+                if (row <= count - width)
                 {
                     // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
                     for (int s = 0; s < width; s++)
@@ -364,6 +386,7 @@ namespace Activations
                         }
                     }
                     losses += __LaneGroup(ref lanes, sums);
+                    row += width;
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
@@ -441,17 +464,17 @@ namespace Activations
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 2, 2, 1, 2, 2, 1 };
 
-        /// <summary>Stack memory for 32 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 128)]
-        private struct __Scratch32
-        {
-        }
-
         /// <summary>Stack memory for 64 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 256)]
         private struct __Scratch64
+        {
+        }
+
+        /// <summary>Stack memory for 128 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 512)]
+        private struct __Scratch128
         {
         }
 
@@ -579,8 +602,8 @@ namespace Activations
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
             global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
-            __Scratch32 valuesScratch = default;
-            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref valuesScratch), 2);
+            __Scratch64 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, global::System.Numerics.Vector<float>>(ref valuesScratch), 4);
             var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
             var x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
             var d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
@@ -649,6 +672,119 @@ namespace Activations
             sums[3] += delta0_1 * x1;
             sums[5] += delta0_1;
             return losses;
+        }
+
+        /// <summary>As <c>__LaneGroup</c> for 2 groups of Vector&lt;T&gt;.Count rows, their statements interleaved (group a's, then group b's): returns the sum of the groups' per-lane losses.</summary>
+        /// <param name="lanes">The groups transposed one after the other, each as for <c>__LaneGroup</c>.</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup2(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
+            __Scratch64 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, global::System.Numerics.Vector<float>>(ref valuesScratch), 4);
+            var x0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+            var x1a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var x1b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 5 * width);
+            var d0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var d0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 6 * width);
+            var d1a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            var d1b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 7 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
+            var net0_0a = p[0] * x0a + p[1] * x1a + p[4] * one;
+            var net0_0b = p[0] * x0b + p[1] * x1b + p[4] * one;
+            var net0_1a = p[2] * x0a + p[3] * x1a + p[5] * one;
+            var net0_1b = p[2] * x0b + p[3] * x1b + p[5] * one;
+            // Tanh over the layer's units of every group in one loop: one inlined copy of the kernel serves them all.
+            values[0] = net0_0a;
+            values[1] = net0_1a;
+            values[2] = net0_0b;
+            values[3] = net0_1b;
+            for (int j = 0; j < 4; j++)
+            {
+                values[j] = global::NetCompiler.Generated.VectorMath.Tanh(values[j]);
+            }
+            var o0_0a = values[0];
+            var o0_1a = values[1];
+            var o0_0b = values[2];
+            var o0_1b = values[3];
+
+            // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out).
+            var net1_0a = p[6] * o0_0a + p[7] * o0_1a + p[10] * one;
+            var net1_0b = p[6] * o0_0b + p[7] * o0_1b + p[10] * one;
+            var net1_1a = p[8] * o0_0a + p[9] * o0_1a + p[11] * one;
+            var net1_1b = p[8] * o0_0b + p[9] * o0_1b + p[11] * one;
+            var max1a = global::NetCompiler.Generated.VectorMath.Max(net1_0a, net1_1a);
+            var max1b = global::NetCompiler.Generated.VectorMath.Max(net1_0b, net1_1b);
+            // Exp over the layer's units of every group in one loop: one inlined copy of the kernel serves them all.
+            values[0] = net1_0a - max1a;
+            values[1] = net1_1a - max1a;
+            values[2] = net1_0b - max1b;
+            values[3] = net1_1b - max1b;
+            for (int j = 0; j < 4; j++)
+            {
+                values[j] = global::NetCompiler.Generated.VectorMath.Exp(values[j]);
+            }
+            var e1_0a = values[0];
+            var e1_1a = values[1];
+            var e1_0b = values[2];
+            var e1_1b = values[3];
+            var sum1a = e1_0a + e1_1a;
+            var sum1b = e1_0b + e1_1b;
+            var o1_0a = e1_0a / sum1a;
+            var o1_0b = e1_0b / sum1b;
+            var o1_1a = e1_1a / sum1a;
+            var o1_1b = e1_1b / sum1b;
+            global::System.Numerics.Vector<float> lossesa;
+            global::System.Numerics.Vector<float> lossesb;
+
+            // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
+            var error0a = d0a - o1_0a;
+            var error0b = d0b - o1_0b;
+            var error1a = d1a - o1_1a;
+            var error1b = d1b - o1_1b;
+            lossesa = (error0a * error0a + error1a * error1a) * 0.5f;
+            lossesb = (error0b * error0b + error1b * error1b) * 0.5f;
+
+            // Output layer 1 (softmax, full Jacobian): delta_k = y_k * (g_k - sum_j g_j * y_j), with g_k = dE/dy_k = y_k - d_k.
+            var dy0a = (o1_0a - d0a);
+            var dy0b = (o1_0b - d0b);
+            var dy1a = (o1_1a - d1a);
+            var dy1b = (o1_1b - d1b);
+            var gya = dy0a * o1_0a + dy1a * o1_1a;
+            var gyb = dy0b * o1_0b + dy1b * o1_1b;
+            var delta1_0a = o1_0a * (dy0a - gya);
+            var delta1_0b = o1_0b * (dy0b - gyb);
+            var delta1_1a = o1_1a * (dy1a - gya);
+            var delta1_1b = o1_1b * (dy1b - gyb);
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
+            var delta0_0a = (global::System.Numerics.Vector<float>.One - o0_0a * o0_0a) * (p[6] * delta1_0a + p[8] * delta1_1a);
+            var delta0_0b = (global::System.Numerics.Vector<float>.One - o0_0b * o0_0b) * (p[6] * delta1_0b + p[8] * delta1_1b);
+            var delta0_1a = (global::System.Numerics.Vector<float>.One - o0_1a * o0_1a) * (p[7] * delta1_0a + p[9] * delta1_1a);
+            var delta0_1b = (global::System.Numerics.Vector<float>.One - o0_1b * o0_1b) * (p[7] * delta1_0b + p[9] * delta1_1b);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[6] += delta1_0a * o0_0a + delta1_0b * o0_0b;
+            sums[7] += delta1_0a * o0_1a + delta1_0b * o0_1b;
+            sums[10] += delta1_0a + delta1_0b;
+            sums[8] += delta1_1a * o0_0a + delta1_1b * o0_0b;
+            sums[9] += delta1_1a * o0_1a + delta1_1b * o0_1b;
+            sums[11] += delta1_1a + delta1_1b;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[0] += delta0_0a * x0a + delta0_0b * x0b;
+            sums[1] += delta0_0a * x1a + delta0_0b * x1b;
+            sums[4] += delta0_0a + delta0_0b;
+            sums[2] += delta0_1a * x0a + delta0_1b * x0b;
+            sums[3] += delta0_1a * x1a + delta0_1b * x1b;
+            sums[5] += delta0_1a + delta0_1b;
+            return lossesa + lossesb;
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>

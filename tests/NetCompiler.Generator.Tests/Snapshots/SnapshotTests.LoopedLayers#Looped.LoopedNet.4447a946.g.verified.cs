@@ -14,7 +14,7 @@ namespace Looped
     /// 1      Dense 5 -> 3  Softmax     w p[25..39], b p[40..42]  72     15            45             looped
     /// total                            43                        172    35            85
     /// loss: CrossEntropy, E = -sum_k d_k * ln y_k (cross-entropy)
-    /// stack: Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 3596 bytes;
+    /// stack: Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 4364 bytes;
     /// heap: the parameters, plus 380 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -42,7 +42,7 @@ namespace Looped
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 3596;
+        public const int TrainingScratchBytes = 4364;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -816,18 +816,40 @@ namespace Looped
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
+            // Vector<T>.Count rows to a lane group, one row per lane: 2 groups at a time through __LaneGroup2, then one through
+            // __LaneGroup; then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch112 lanesScratch = default;
+                __Scratch224 lanesScratch = default;
                 __Scratch688 sumsScratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch112, float>(ref lanesScratch);
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch224, float>(ref lanesScratch);
                 global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch688, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
-                for (; row <= count - width; row += width)
+                for (; row <= count - 2 * width; row += 2 * width)
+                {
+                    // Transpose, group by group: lane s of x_i is input i of the group's row s, lane s of d_k is its target k.
+                    for (int group = 0; group < 2; group++)
+                    {
+                        for (int s = 0; s < width; s++)
+                        {
+                            ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + (group * width) + s) * InputCount);
+                            ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + (group * width) + s) * OutputCount);
+                            for (int i = 0; i < InputCount; i++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                            }
+                            for (int k = 0; k < OutputCount; k++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                            }
+                        }
+                    }
+                    losses += __LaneGroup2(ref lanes, sums);
+                }
+                if (row <= count - width)
                 {
                     // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
                     for (int s = 0; s < width; s++)
@@ -844,6 +866,7 @@ namespace Looped
                         }
                     }
                     losses += __LaneGroup(ref lanes, sums);
+                    row += width;
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
@@ -950,17 +973,17 @@ namespace Looped
         {
         }
 
-        /// <summary>Stack memory for 80 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        /// <summary>Stack memory for 160 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 320)]
-        private struct __Scratch80
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 640)]
+        private struct __Scratch160
         {
         }
 
-        /// <summary>Stack memory for 112 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        /// <summary>Stack memory for 224 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 448)]
-        private struct __Scratch112
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 896)]
+        private struct __Scratch224
         {
         }
 
@@ -1554,8 +1577,8 @@ namespace Looped
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
             global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
-            __Scratch80 valuesScratch = default;
-            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, global::System.Numerics.Vector<float>>(ref valuesScratch), 5);
+            __Scratch160 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, global::System.Numerics.Vector<float>>(ref valuesScratch), 10);
             var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
             var x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
             var x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
@@ -1662,6 +1685,169 @@ namespace Looped
             sums[19] += delta0_4 * x3;
             sums[24] += delta0_4;
             return losses;
+        }
+
+        /// <summary>As <c>__LaneGroup</c> for 2 groups of Vector&lt;T&gt;.Count rows, their statements interleaved (group a's, then group b's): returns the sum of the groups' per-lane losses.</summary>
+        /// <param name="lanes">The groups transposed one after the other, each as for <c>__LaneGroup</c>.</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup2(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
+            __Scratch160 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, global::System.Numerics.Vector<float>>(ref valuesScratch), 10);
+            var x0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 7 * width);
+            var x1a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var x1b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 8 * width);
+            var x2a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var x2b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 9 * width);
+            var x3a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            var x3b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 10 * width);
+            var d0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+            var d0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 11 * width);
+            var d1a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 5 * width);
+            var d1b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 12 * width);
+            var d2a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 6 * width);
+            var d2b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 13 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = max(0, net_j).
+            var net0_0a = p[0] * x0a + p[1] * x1a + p[2] * x2a + p[3] * x3a + p[20] * one;
+            var net0_0b = p[0] * x0b + p[1] * x1b + p[2] * x2b + p[3] * x3b + p[20] * one;
+            var net0_1a = p[4] * x0a + p[5] * x1a + p[6] * x2a + p[7] * x3a + p[21] * one;
+            var net0_1b = p[4] * x0b + p[5] * x1b + p[6] * x2b + p[7] * x3b + p[21] * one;
+            var net0_2a = p[8] * x0a + p[9] * x1a + p[10] * x2a + p[11] * x3a + p[22] * one;
+            var net0_2b = p[8] * x0b + p[9] * x1b + p[10] * x2b + p[11] * x3b + p[22] * one;
+            var net0_3a = p[12] * x0a + p[13] * x1a + p[14] * x2a + p[15] * x3a + p[23] * one;
+            var net0_3b = p[12] * x0b + p[13] * x1b + p[14] * x2b + p[15] * x3b + p[23] * one;
+            var net0_4a = p[16] * x0a + p[17] * x1a + p[18] * x2a + p[19] * x3a + p[24] * one;
+            var net0_4b = p[16] * x0b + p[17] * x1b + p[18] * x2b + p[19] * x3b + p[24] * one;
+            var o0_0a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0a, global::System.Numerics.Vector<float>.Zero), net0_0a, global::System.Numerics.Vector<float>.Zero);
+            var o0_0b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0b, global::System.Numerics.Vector<float>.Zero), net0_0b, global::System.Numerics.Vector<float>.Zero);
+            var o0_1a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1a, global::System.Numerics.Vector<float>.Zero), net0_1a, global::System.Numerics.Vector<float>.Zero);
+            var o0_1b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1b, global::System.Numerics.Vector<float>.Zero), net0_1b, global::System.Numerics.Vector<float>.Zero);
+            var o0_2a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2a, global::System.Numerics.Vector<float>.Zero), net0_2a, global::System.Numerics.Vector<float>.Zero);
+            var o0_2b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2b, global::System.Numerics.Vector<float>.Zero), net0_2b, global::System.Numerics.Vector<float>.Zero);
+            var o0_3a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3a, global::System.Numerics.Vector<float>.Zero), net0_3a, global::System.Numerics.Vector<float>.Zero);
+            var o0_3b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3b, global::System.Numerics.Vector<float>.Zero), net0_3b, global::System.Numerics.Vector<float>.Zero);
+            var o0_4a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_4a, global::System.Numerics.Vector<float>.Zero), net0_4a, global::System.Numerics.Vector<float>.Zero);
+            var o0_4b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_4b, global::System.Numerics.Vector<float>.Zero), net0_4b, global::System.Numerics.Vector<float>.Zero);
+
+            // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out).
+            var net1_0a = p[25] * o0_0a + p[26] * o0_1a + p[27] * o0_2a + p[28] * o0_3a + p[29] * o0_4a + p[40] * one;
+            var net1_0b = p[25] * o0_0b + p[26] * o0_1b + p[27] * o0_2b + p[28] * o0_3b + p[29] * o0_4b + p[40] * one;
+            var net1_1a = p[30] * o0_0a + p[31] * o0_1a + p[32] * o0_2a + p[33] * o0_3a + p[34] * o0_4a + p[41] * one;
+            var net1_1b = p[30] * o0_0b + p[31] * o0_1b + p[32] * o0_2b + p[33] * o0_3b + p[34] * o0_4b + p[41] * one;
+            var net1_2a = p[35] * o0_0a + p[36] * o0_1a + p[37] * o0_2a + p[38] * o0_3a + p[39] * o0_4a + p[42] * one;
+            var net1_2b = p[35] * o0_0b + p[36] * o0_1b + p[37] * o0_2b + p[38] * o0_3b + p[39] * o0_4b + p[42] * one;
+            var max1a = global::NetCompiler.Generated.VectorMath.Max(global::NetCompiler.Generated.VectorMath.Max(net1_0a, net1_1a), net1_2a);
+            var max1b = global::NetCompiler.Generated.VectorMath.Max(global::NetCompiler.Generated.VectorMath.Max(net1_0b, net1_1b), net1_2b);
+            // Exp over the layer's units of every group in one loop: one inlined copy of the kernel serves them all.
+            values[0] = net1_0a - max1a;
+            values[1] = net1_1a - max1a;
+            values[2] = net1_2a - max1a;
+            values[3] = net1_0b - max1b;
+            values[4] = net1_1b - max1b;
+            values[5] = net1_2b - max1b;
+            for (int j = 0; j < 6; j++)
+            {
+                values[j] = global::NetCompiler.Generated.VectorMath.Exp(values[j]);
+            }
+            var e1_0a = values[0];
+            var e1_1a = values[1];
+            var e1_2a = values[2];
+            var e1_0b = values[3];
+            var e1_1b = values[4];
+            var e1_2b = values[5];
+            var sum1a = e1_0a + e1_1a + e1_2a;
+            var sum1b = e1_0b + e1_1b + e1_2b;
+            var o1_0a = e1_0a / sum1a;
+            var o1_0b = e1_0b / sum1b;
+            var o1_1a = e1_1a / sum1a;
+            var o1_1b = e1_1b / sum1b;
+            var o1_2a = e1_2a / sum1a;
+            var o1_2b = e1_2b / sum1b;
+            global::System.Numerics.Vector<float> lossesa;
+            global::System.Numerics.Vector<float> lossesb;
+
+            // Loss (cross-entropy): E = -sum_k d_k * ln y_k, with ln y_k = (net_k - m) - ln(sum_j e^(net_j - m)).
+            var logSuma = global::NetCompiler.Generated.VectorMath.Log(sum1a);
+            lossesa = -(d0a * (net1_0a - max1a - logSuma) + d1a * (net1_1a - max1a - logSuma) + d2a * (net1_2a - max1a - logSuma));
+            var logSumb = global::NetCompiler.Generated.VectorMath.Log(sum1b);
+            lossesb = -(d0b * (net1_0b - max1b - logSumb) + d1b * (net1_1b - max1b - logSumb) + d2b * (net1_2b - max1b - logSumb));
+
+            // Output layer 1: delta_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused).
+            var targetSuma = d0a + d1a + d2a;
+            var targetSumb = d0b + d1b + d2b;
+            var delta1_0a = o1_0a * targetSuma - d0a;
+            var delta1_0b = o1_0b * targetSumb - d0b;
+            var delta1_1a = o1_1a * targetSuma - d1a;
+            var delta1_1b = o1_1b * targetSumb - d1b;
+            var delta1_2a = o1_2a * targetSuma - d2a;
+            var delta1_2b = o1_2b * targetSumb - d2b;
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            var delta0_0a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[25] * delta1_0a + p[30] * delta1_1a + p[35] * delta1_2a);
+            var delta0_0b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[25] * delta1_0b + p[30] * delta1_1b + p[35] * delta1_2b);
+            var delta0_1a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[26] * delta1_0a + p[31] * delta1_1a + p[36] * delta1_2a);
+            var delta0_1b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[26] * delta1_0b + p[31] * delta1_1b + p[36] * delta1_2b);
+            var delta0_2a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[27] * delta1_0a + p[32] * delta1_1a + p[37] * delta1_2a);
+            var delta0_2b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[27] * delta1_0b + p[32] * delta1_1b + p[37] * delta1_2b);
+            var delta0_3a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[28] * delta1_0a + p[33] * delta1_1a + p[38] * delta1_2a);
+            var delta0_3b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[28] * delta1_0b + p[33] * delta1_1b + p[38] * delta1_2b);
+            var delta0_4a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_4a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[29] * delta1_0a + p[34] * delta1_1a + p[39] * delta1_2a);
+            var delta0_4b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_4b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[29] * delta1_0b + p[34] * delta1_1b + p[39] * delta1_2b);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[25] += delta1_0a * o0_0a + delta1_0b * o0_0b;
+            sums[26] += delta1_0a * o0_1a + delta1_0b * o0_1b;
+            sums[27] += delta1_0a * o0_2a + delta1_0b * o0_2b;
+            sums[28] += delta1_0a * o0_3a + delta1_0b * o0_3b;
+            sums[29] += delta1_0a * o0_4a + delta1_0b * o0_4b;
+            sums[40] += delta1_0a + delta1_0b;
+            sums[30] += delta1_1a * o0_0a + delta1_1b * o0_0b;
+            sums[31] += delta1_1a * o0_1a + delta1_1b * o0_1b;
+            sums[32] += delta1_1a * o0_2a + delta1_1b * o0_2b;
+            sums[33] += delta1_1a * o0_3a + delta1_1b * o0_3b;
+            sums[34] += delta1_1a * o0_4a + delta1_1b * o0_4b;
+            sums[41] += delta1_1a + delta1_1b;
+            sums[35] += delta1_2a * o0_0a + delta1_2b * o0_0b;
+            sums[36] += delta1_2a * o0_1a + delta1_2b * o0_1b;
+            sums[37] += delta1_2a * o0_2a + delta1_2b * o0_2b;
+            sums[38] += delta1_2a * o0_3a + delta1_2b * o0_3b;
+            sums[39] += delta1_2a * o0_4a + delta1_2b * o0_4b;
+            sums[42] += delta1_2a + delta1_2b;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[0] += delta0_0a * x0a + delta0_0b * x0b;
+            sums[1] += delta0_0a * x1a + delta0_0b * x1b;
+            sums[2] += delta0_0a * x2a + delta0_0b * x2b;
+            sums[3] += delta0_0a * x3a + delta0_0b * x3b;
+            sums[20] += delta0_0a + delta0_0b;
+            sums[4] += delta0_1a * x0a + delta0_1b * x0b;
+            sums[5] += delta0_1a * x1a + delta0_1b * x1b;
+            sums[6] += delta0_1a * x2a + delta0_1b * x2b;
+            sums[7] += delta0_1a * x3a + delta0_1b * x3b;
+            sums[21] += delta0_1a + delta0_1b;
+            sums[8] += delta0_2a * x0a + delta0_2b * x0b;
+            sums[9] += delta0_2a * x1a + delta0_2b * x1b;
+            sums[10] += delta0_2a * x2a + delta0_2b * x2b;
+            sums[11] += delta0_2a * x3a + delta0_2b * x3b;
+            sums[22] += delta0_2a + delta0_2b;
+            sums[12] += delta0_3a * x0a + delta0_3b * x0b;
+            sums[13] += delta0_3a * x1a + delta0_3b * x1b;
+            sums[14] += delta0_3a * x2a + delta0_3b * x2b;
+            sums[15] += delta0_3a * x3a + delta0_3b * x3b;
+            sums[23] += delta0_3a + delta0_3b;
+            sums[16] += delta0_4a * x0a + delta0_4b * x0b;
+            sums[17] += delta0_4a * x1a + delta0_4b * x1b;
+            sums[18] += delta0_4a * x2a + delta0_4b * x2b;
+            sums[19] += delta0_4a * x3a + delta0_4b * x3b;
+            sums[24] += delta0_4a + delta0_4b;
+            return lossesa + lossesb;
         }
 
         /// <summary>As <see cref="__Gradient"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name="keep"/> for <see cref="__GroupGradient"/>.</summary>

@@ -15,7 +15,7 @@ namespace Mixed
     /// 2      Dense 2 -> 2  Softmax     w p[32..35], b p[36..37]  24     4             12             unrolled
     /// total                            38                        152    29            72
     /// loss: MeanSquaredError, E = (1/n) * sum_k (d_k - y_k)^2, n = 2
-    /// stack: Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 3112 bytes;
+    /// stack: Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 3752 bytes;
     /// heap: the parameters, plus 232 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -43,7 +43,7 @@ namespace Mixed
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 3112;
+        public const int TrainingScratchBytes = 3752;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -573,18 +573,40 @@ namespace Mixed
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
+            // Vector<T>.Count rows to a lane group, one row per lane: 2 groups at a time through __LaneGroup2, then one through
+            // __LaneGroup; then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch80 lanesScratch = default;
+                __Scratch160 lanesScratch = default;
                 __Scratch608 sumsScratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref lanesScratch);
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, float>(ref lanesScratch);
                 global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch608, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
-                for (; row <= count - width; row += width)
+                for (; row <= count - 2 * width; row += 2 * width)
+                {
+                    // Transpose, group by group: lane s of x_i is input i of the group's row s, lane s of d_k is its target k.
+                    for (int group = 0; group < 2; group++)
+                    {
+                        for (int s = 0; s < width; s++)
+                        {
+                            ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + (group * width) + s) * InputCount);
+                            ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + (group * width) + s) * OutputCount);
+                            for (int i = 0; i < InputCount; i++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                            }
+                            for (int k = 0; k < OutputCount; k++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                            }
+                        }
+                    }
+                    losses += __LaneGroup2(ref lanes, sums);
+                }
+                if (row <= count - width)
                 {
                     // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
                     for (int s = 0; s < width; s++)
@@ -601,6 +623,7 @@ namespace Mixed
                         }
                     }
                     losses += __LaneGroup(ref lanes, sums);
+                    row += width;
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
@@ -700,10 +723,10 @@ namespace Mixed
         {
         }
 
-        /// <summary>Stack memory for 80 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        /// <summary>Stack memory for 160 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 320)]
-        private struct __Scratch80
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 640)]
+        private struct __Scratch160
         {
         }
 
@@ -1060,8 +1083,8 @@ namespace Mixed
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
             global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
-            __Scratch80 valuesScratch = default;
-            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, global::System.Numerics.Vector<float>>(ref valuesScratch), 5);
+            __Scratch160 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, global::System.Numerics.Vector<float>>(ref valuesScratch), 10);
             var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
             var x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
             var x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
@@ -1188,6 +1211,198 @@ namespace Mixed
             sums[14] += delta0_4 * x2;
             sums[19] += delta0_4;
             return losses;
+        }
+
+        /// <summary>As <c>__LaneGroup</c> for 2 groups of Vector&lt;T&gt;.Count rows, their statements interleaved (group a's, then group b's): returns the sum of the groups' per-lane losses.</summary>
+        /// <param name="lanes">The groups transposed one after the other, each as for <c>__LaneGroup</c>.</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup2(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
+            __Scratch160 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, global::System.Numerics.Vector<float>>(ref valuesScratch), 10);
+            var x0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 5 * width);
+            var x1a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var x1b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 6 * width);
+            var x2a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var x2b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 7 * width);
+            var d0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            var d0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 8 * width);
+            var d1a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+            var d1b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 9 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = 1 / (1 + e^(-net_j)).
+            var net0_0a = p[0] * x0a + p[1] * x1a + p[2] * x2a + p[15] * one;
+            var net0_0b = p[0] * x0b + p[1] * x1b + p[2] * x2b + p[15] * one;
+            var net0_1a = p[3] * x0a + p[4] * x1a + p[5] * x2a + p[16] * one;
+            var net0_1b = p[3] * x0b + p[4] * x1b + p[5] * x2b + p[16] * one;
+            var net0_2a = p[6] * x0a + p[7] * x1a + p[8] * x2a + p[17] * one;
+            var net0_2b = p[6] * x0b + p[7] * x1b + p[8] * x2b + p[17] * one;
+            var net0_3a = p[9] * x0a + p[10] * x1a + p[11] * x2a + p[18] * one;
+            var net0_3b = p[9] * x0b + p[10] * x1b + p[11] * x2b + p[18] * one;
+            var net0_4a = p[12] * x0a + p[13] * x1a + p[14] * x2a + p[19] * one;
+            var net0_4b = p[12] * x0b + p[13] * x1b + p[14] * x2b + p[19] * one;
+            // Sigmoid over the layer's units of every group in one loop: one inlined copy of the kernel serves them all.
+            values[0] = net0_0a;
+            values[1] = net0_1a;
+            values[2] = net0_2a;
+            values[3] = net0_3a;
+            values[4] = net0_4a;
+            values[5] = net0_0b;
+            values[6] = net0_1b;
+            values[7] = net0_2b;
+            values[8] = net0_3b;
+            values[9] = net0_4b;
+            for (int j = 0; j < 10; j++)
+            {
+                values[j] = global::NetCompiler.Generated.VectorMath.Sigmoid(values[j]);
+            }
+            var o0_0a = values[0];
+            var o0_1a = values[1];
+            var o0_2a = values[2];
+            var o0_3a = values[3];
+            var o0_4a = values[4];
+            var o0_0b = values[5];
+            var o0_1b = values[6];
+            var o0_2b = values[7];
+            var o0_3b = values[8];
+            var o0_4b = values[9];
+
+            // Layer 1: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
+            var net1_0a = p[20] * o0_0a + p[21] * o0_1a + p[22] * o0_2a + p[23] * o0_3a + p[24] * o0_4a + p[30] * one;
+            var net1_0b = p[20] * o0_0b + p[21] * o0_1b + p[22] * o0_2b + p[23] * o0_3b + p[24] * o0_4b + p[30] * one;
+            var net1_1a = p[25] * o0_0a + p[26] * o0_1a + p[27] * o0_2a + p[28] * o0_3a + p[29] * o0_4a + p[31] * one;
+            var net1_1b = p[25] * o0_0b + p[26] * o0_1b + p[27] * o0_2b + p[28] * o0_3b + p[29] * o0_4b + p[31] * one;
+            // Tanh over the layer's units of every group in one loop: one inlined copy of the kernel serves them all.
+            values[0] = net1_0a;
+            values[1] = net1_1a;
+            values[2] = net1_0b;
+            values[3] = net1_1b;
+            for (int j = 0; j < 4; j++)
+            {
+                values[j] = global::NetCompiler.Generated.VectorMath.Tanh(values[j]);
+            }
+            var o1_0a = values[0];
+            var o1_1a = values[1];
+            var o1_0b = values[2];
+            var o1_1b = values[3];
+
+            // Layer 2: net_j = sum_i w_ji * o_i + b_j; o_j = e^(net_j - m) / sum_k e^(net_k - m), m = max_k net_k (subtracting m avoids overflow and cancels out).
+            var net2_0a = p[32] * o1_0a + p[33] * o1_1a + p[36] * one;
+            var net2_0b = p[32] * o1_0b + p[33] * o1_1b + p[36] * one;
+            var net2_1a = p[34] * o1_0a + p[35] * o1_1a + p[37] * one;
+            var net2_1b = p[34] * o1_0b + p[35] * o1_1b + p[37] * one;
+            var max2a = global::NetCompiler.Generated.VectorMath.Max(net2_0a, net2_1a);
+            var max2b = global::NetCompiler.Generated.VectorMath.Max(net2_0b, net2_1b);
+            // Exp over the layer's units of every group in one loop: one inlined copy of the kernel serves them all.
+            values[0] = net2_0a - max2a;
+            values[1] = net2_1a - max2a;
+            values[2] = net2_0b - max2b;
+            values[3] = net2_1b - max2b;
+            for (int j = 0; j < 4; j++)
+            {
+                values[j] = global::NetCompiler.Generated.VectorMath.Exp(values[j]);
+            }
+            var e2_0a = values[0];
+            var e2_1a = values[1];
+            var e2_0b = values[2];
+            var e2_1b = values[3];
+            var sum2a = e2_0a + e2_1a;
+            var sum2b = e2_0b + e2_1b;
+            var o2_0a = e2_0a / sum2a;
+            var o2_0b = e2_0b / sum2b;
+            var o2_1a = e2_1a / sum2a;
+            var o2_1b = e2_1b / sum2b;
+            global::System.Numerics.Vector<float> lossesa;
+            global::System.Numerics.Vector<float> lossesb;
+
+            // Loss: E = (1/n) * sum_k (d_k - y_k)^2, with n = 2.
+            var error0a = d0a - o2_0a;
+            var error0b = d0b - o2_0b;
+            var error1a = d1a - o2_1a;
+            var error1b = d1b - o2_1b;
+            lossesa = (error0a * error0a + error1a * error1a) / new global::System.Numerics.Vector<float>(2f);
+            lossesb = (error0b * error0b + error1b * error1b) / new global::System.Numerics.Vector<float>(2f);
+
+            // Output layer 2 (softmax, full Jacobian): delta_k = y_k * (g_k - sum_j g_j * y_j), with g_k = dE/dy_k = (2/n) * (y_k - d_k).
+            var dy0a = (o2_0a - d0a);
+            var dy0b = (o2_0b - d0b);
+            var dy1a = (o2_1a - d1a);
+            var dy1b = (o2_1b - d1b);
+            var gya = dy0a * o2_0a + dy1a * o2_1a;
+            var gyb = dy0b * o2_0b + dy1b * o2_1b;
+            var delta2_0a = o2_0a * (dy0a - gya);
+            var delta2_0b = o2_0b * (dy0b - gyb);
+            var delta2_1a = o2_1a * (dy1a - gya);
+            var delta2_1b = o2_1b * (dy1b - gyb);
+
+            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
+            var delta1_0a = (global::System.Numerics.Vector<float>.One - o1_0a * o1_0a) * (p[32] * delta2_0a + p[34] * delta2_1a);
+            var delta1_0b = (global::System.Numerics.Vector<float>.One - o1_0b * o1_0b) * (p[32] * delta2_0b + p[34] * delta2_1b);
+            var delta1_1a = (global::System.Numerics.Vector<float>.One - o1_1a * o1_1a) * (p[33] * delta2_0a + p[35] * delta2_1a);
+            var delta1_1b = (global::System.Numerics.Vector<float>.One - o1_1b * o1_1b) * (p[33] * delta2_0b + p[35] * delta2_1b);
+
+            // Layer 2 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[32] += delta2_0a * o1_0a + delta2_0b * o1_0b;
+            sums[33] += delta2_0a * o1_1a + delta2_0b * o1_1b;
+            sums[36] += delta2_0a + delta2_0b;
+            sums[34] += delta2_1a * o1_0a + delta2_1b * o1_0b;
+            sums[35] += delta2_1a * o1_1a + delta2_1b * o1_1b;
+            sums[37] += delta2_1a + delta2_1b;
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = o_j * (1 - o_j).
+            var delta0_0a = (o0_0a * (global::System.Numerics.Vector<float>.One - o0_0a)) * (p[20] * delta1_0a + p[25] * delta1_1a);
+            var delta0_0b = (o0_0b * (global::System.Numerics.Vector<float>.One - o0_0b)) * (p[20] * delta1_0b + p[25] * delta1_1b);
+            var delta0_1a = (o0_1a * (global::System.Numerics.Vector<float>.One - o0_1a)) * (p[21] * delta1_0a + p[26] * delta1_1a);
+            var delta0_1b = (o0_1b * (global::System.Numerics.Vector<float>.One - o0_1b)) * (p[21] * delta1_0b + p[26] * delta1_1b);
+            var delta0_2a = (o0_2a * (global::System.Numerics.Vector<float>.One - o0_2a)) * (p[22] * delta1_0a + p[27] * delta1_1a);
+            var delta0_2b = (o0_2b * (global::System.Numerics.Vector<float>.One - o0_2b)) * (p[22] * delta1_0b + p[27] * delta1_1b);
+            var delta0_3a = (o0_3a * (global::System.Numerics.Vector<float>.One - o0_3a)) * (p[23] * delta1_0a + p[28] * delta1_1a);
+            var delta0_3b = (o0_3b * (global::System.Numerics.Vector<float>.One - o0_3b)) * (p[23] * delta1_0b + p[28] * delta1_1b);
+            var delta0_4a = (o0_4a * (global::System.Numerics.Vector<float>.One - o0_4a)) * (p[24] * delta1_0a + p[29] * delta1_1a);
+            var delta0_4b = (o0_4b * (global::System.Numerics.Vector<float>.One - o0_4b)) * (p[24] * delta1_0b + p[29] * delta1_1b);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[20] += delta1_0a * o0_0a + delta1_0b * o0_0b;
+            sums[21] += delta1_0a * o0_1a + delta1_0b * o0_1b;
+            sums[22] += delta1_0a * o0_2a + delta1_0b * o0_2b;
+            sums[23] += delta1_0a * o0_3a + delta1_0b * o0_3b;
+            sums[24] += delta1_0a * o0_4a + delta1_0b * o0_4b;
+            sums[30] += delta1_0a + delta1_0b;
+            sums[25] += delta1_1a * o0_0a + delta1_1b * o0_0b;
+            sums[26] += delta1_1a * o0_1a + delta1_1b * o0_1b;
+            sums[27] += delta1_1a * o0_2a + delta1_1b * o0_2b;
+            sums[28] += delta1_1a * o0_3a + delta1_1b * o0_3b;
+            sums[29] += delta1_1a * o0_4a + delta1_1b * o0_4b;
+            sums[31] += delta1_1a + delta1_1b;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[0] += delta0_0a * x0a + delta0_0b * x0b;
+            sums[1] += delta0_0a * x1a + delta0_0b * x1b;
+            sums[2] += delta0_0a * x2a + delta0_0b * x2b;
+            sums[15] += delta0_0a + delta0_0b;
+            sums[3] += delta0_1a * x0a + delta0_1b * x0b;
+            sums[4] += delta0_1a * x1a + delta0_1b * x1b;
+            sums[5] += delta0_1a * x2a + delta0_1b * x2b;
+            sums[16] += delta0_1a + delta0_1b;
+            sums[6] += delta0_2a * x0a + delta0_2b * x0b;
+            sums[7] += delta0_2a * x1a + delta0_2b * x1b;
+            sums[8] += delta0_2a * x2a + delta0_2b * x2b;
+            sums[17] += delta0_2a + delta0_2b;
+            sums[9] += delta0_3a * x0a + delta0_3b * x0b;
+            sums[10] += delta0_3a * x1a + delta0_3b * x1b;
+            sums[11] += delta0_3a * x2a + delta0_3b * x2b;
+            sums[18] += delta0_3a + delta0_3b;
+            sums[12] += delta0_4a * x0a + delta0_4b * x0b;
+            sums[13] += delta0_4a * x1a + delta0_4b * x1b;
+            sums[14] += delta0_4a * x2a + delta0_4b * x2b;
+            sums[19] += delta0_4a + delta0_4b;
+            return lossesa + lossesb;
         }
 
         /// <summary>As <see cref="__Gradient"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name="keep"/> for <see cref="__GroupGradient"/>.</summary>

@@ -13,7 +13,7 @@ partial class Outer
     /// 0      Dense 1 -> 1  Identity    w p[0..0], b p[1..1]  8      1             2              unrolled
     /// total                            2                     8      1             2
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 320 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 512 bytes;
     /// heap: the parameters, plus 8 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -41,7 +41,7 @@ partial class Outer
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 320;
+        public const int TrainingScratchBytes = 512;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -277,18 +277,40 @@ partial class Outer
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
+            // Vector<T>.Count rows to a lane group, one row per lane: 2 groups at a time through __LaneGroup2, then one through
+            // __LaneGroup; then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch32 lanesScratch = default;
+                __Scratch64 lanesScratch = default;
                 __Scratch32 sumsScratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, float>(ref lanesScratch);
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, float>(ref lanesScratch);
                 global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
-                for (; row <= count - width; row += width)
+                for (; row <= count - 2 * width; row += 2 * width)
+                {
+                    // Transpose, group by group: lane s of x_i is input i of the group's row s, lane s of d_k is its target k.
+                    for (int group = 0; group < 2; group++)
+                    {
+                        for (int s = 0; s < width; s++)
+                        {
+                            ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + (group * width) + s) * InputCount);
+                            ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + (group * width) + s) * OutputCount);
+                            for (int i = 0; i < InputCount; i++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                            }
+                            for (int k = 0; k < OutputCount; k++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                            }
+                        }
+                    }
+                    losses += __LaneGroup2(ref lanes, sums);
+                }
+                if (row <= count - width)
                 {
                     // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
                     for (int s = 0; s < width; s++)
@@ -305,6 +327,7 @@ partial class Outer
                         }
                     }
                     losses += __LaneGroup(ref lanes, sums);
+                    row += width;
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
@@ -382,17 +405,17 @@ partial class Outer
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 1, 1, 1 };
 
-        /// <summary>Stack memory for 16 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 64)]
-        private struct __Scratch16
-        {
-        }
-
         /// <summary>Stack memory for 32 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 128)]
         private struct __Scratch32
+        {
+        }
+
+        /// <summary>Stack memory for 64 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 256)]
+        private struct __Scratch64
         {
         }
 
@@ -455,8 +478,8 @@ partial class Outer
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
             global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
-            __Scratch16 valuesScratch = default;
-            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch16, global::System.Numerics.Vector<float>>(ref valuesScratch), 1);
+            __Scratch32 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref valuesScratch), 2);
             var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
             var d0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
 
@@ -476,6 +499,47 @@ partial class Outer
             sums[0] += delta0_0 * x0;
             sums[1] += delta0_0;
             return losses;
+        }
+
+        /// <summary>As <c>__LaneGroup</c> for 2 groups of Vector&lt;T&gt;.Count rows, their statements interleaved (group a's, then group b's): returns the sum of the groups' per-lane losses.</summary>
+        /// <param name="lanes">The groups transposed one after the other, each as for <c>__LaneGroup</c>.</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup2(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
+            __Scratch32 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref valuesScratch), 2);
+            var x0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var d0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var d0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
+            var net0_0a = p[0] * x0a + p[1] * one;
+            var net0_0b = p[0] * x0b + p[1] * one;
+            var o0_0a = net0_0a;
+            var o0_0b = net0_0b;
+            global::System.Numerics.Vector<float> lossesa;
+            global::System.Numerics.Vector<float> lossesb;
+
+            // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
+            var error0a = d0a - o0_0a;
+            var error0b = d0b - o0_0b;
+            lossesa = (error0a * error0a) * 0.5f;
+            lossesb = (error0b * error0b) * 0.5f;
+
+            // Output layer 0: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
+            var delta0_0a = (o0_0a - d0a);
+            var delta0_0b = (o0_0b - d0b);
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[0] += delta0_0a * x0a + delta0_0b * x0b;
+            sums[1] += delta0_0a + delta0_0b;
+            return lossesa + lossesb;
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>

@@ -16,7 +16,7 @@ namespace Deep
     /// 3      Dense 3 -> 2  Identity    w p[40..45], b p[46..47]  32     6             18             unrolled
     /// total                            48                        192    39            105
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 3648 bytes;
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 4224 bytes;
     /// heap: the parameters, plus 192 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
@@ -44,7 +44,7 @@ namespace Deep
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 3648;
+        public const int TrainingScratchBytes = 4224;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -432,18 +432,40 @@ namespace Deep
             g.Clear();
             float loss = 0f;
             int row = 0;
-            // Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.
+            // Vector<T>.Count rows to a lane group, one row per lane: 2 groups at a time through __LaneGroup2, then one through
+            // __LaneGroup; then the rows left over one by one.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
-                __Scratch80 lanesScratch = default;
+                __Scratch160 lanesScratch = default;
                 __Scratch768 sumsScratch = default;
-                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch80, float>(ref lanesScratch);
+                ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, float>(ref lanesScratch);
                 global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch768, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
                 global::System.Numerics.Vector<float> losses = global::System.Numerics.Vector<float>.Zero;
-                for (; row <= count - width; row += width)
+                for (; row <= count - 2 * width; row += 2 * width)
+                {
+                    // Transpose, group by group: lane s of x_i is input i of the group's row s, lane s of d_k is its target k.
+                    for (int group = 0; group < 2; group++)
+                    {
+                        for (int s = 0; s < width; s++)
+                        {
+                            ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + (group * width) + s) * InputCount);
+                            ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + (group * width) + s) * OutputCount);
+                            for (int i = 0; i < InputCount; i++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                            }
+                            for (int k = 0; k < OutputCount; k++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                            }
+                        }
+                    }
+                    losses += __LaneGroup2(ref lanes, sums);
+                }
+                if (row <= count - width)
                 {
                     // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
                     for (int s = 0; s < width; s++)
@@ -460,6 +482,7 @@ namespace Deep
                         }
                     }
                     losses += __LaneGroup(ref lanes, sums);
+                    row += width;
                 }
 
                 // Add up the lanes: g_k += sum over the lanes of the sums of dE/dp_k; the loss likewise.
@@ -533,17 +556,17 @@ namespace Deep
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 4, 3, 1, 3, 4, 0, 3, 3, 1, 2, 3, 1 };
 
-        /// <summary>Stack memory for 64 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        /// <summary>Stack memory for 128 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 256)]
-        private struct __Scratch64
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 512)]
+        private struct __Scratch128
         {
         }
 
-        /// <summary>Stack memory for 80 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        /// <summary>Stack memory for 160 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 320)]
-        private struct __Scratch80
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 640)]
+        private struct __Scratch160
         {
         }
 
@@ -765,8 +788,8 @@ namespace Deep
             global::System.ReadOnlySpan<float> p = __parameters;
             int width = global::System.Numerics.Vector<float>.Count;
             global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
-            __Scratch64 valuesScratch = default;
-            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, global::System.Numerics.Vector<float>>(ref valuesScratch), 4);
+            __Scratch128 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch128, global::System.Numerics.Vector<float>>(ref valuesScratch), 8);
             var x0 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
             var x1 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
             var x2 = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
@@ -895,6 +918,196 @@ namespace Deep
             sums[11] += delta0_3 * x2;
             sums[15] += delta0_3;
             return losses;
+        }
+
+        /// <summary>As <c>__LaneGroup</c> for 2 groups of Vector&lt;T&gt;.Count rows, their statements interleaved (group a's, then group b's): returns the sum of the groups' per-lane losses.</summary>
+        /// <param name="lanes">The groups transposed one after the other, each as for <c>__LaneGroup</c>.</param>
+        /// <param name="sums">ParameterCount vectors of per-lane gradient sums.</param>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private global::System.Numerics.Vector<float> __LaneGroup2(ref float lanes, global::System.Span<global::System.Numerics.Vector<float>> sums)
+        {
+            global::System.ReadOnlySpan<float> p = __parameters;
+            int width = global::System.Numerics.Vector<float>.Count;
+            global::System.Numerics.Vector<float> one = global::System.Numerics.Vector<float>.One;
+            __Scratch128 valuesScratch = default;
+            global::System.Span<global::System.Numerics.Vector<float>> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch128, global::System.Numerics.Vector<float>>(ref valuesScratch), 8);
+            var x0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 0);
+            var x0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 5 * width);
+            var x1a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 1 * width);
+            var x1b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 6 * width);
+            var x2a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 2 * width);
+            var x2b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 7 * width);
+            var d0a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 3 * width);
+            var d0b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 8 * width);
+            var d1a = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 4 * width);
+            var d1b = global::NetCompiler.Generated.VectorMath.Load(ref lanes, 9 * width);
+
+            // Layer 0: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = max(0, net_j).
+            var net0_0a = p[0] * x0a + p[1] * x1a + p[2] * x2a + p[12] * one;
+            var net0_0b = p[0] * x0b + p[1] * x1b + p[2] * x2b + p[12] * one;
+            var net0_1a = p[3] * x0a + p[4] * x1a + p[5] * x2a + p[13] * one;
+            var net0_1b = p[3] * x0b + p[4] * x1b + p[5] * x2b + p[13] * one;
+            var net0_2a = p[6] * x0a + p[7] * x1a + p[8] * x2a + p[14] * one;
+            var net0_2b = p[6] * x0b + p[7] * x1b + p[8] * x2b + p[14] * one;
+            var net0_3a = p[9] * x0a + p[10] * x1a + p[11] * x2a + p[15] * one;
+            var net0_3b = p[9] * x0b + p[10] * x1b + p[11] * x2b + p[15] * one;
+            var o0_0a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0a, global::System.Numerics.Vector<float>.Zero), net0_0a, global::System.Numerics.Vector<float>.Zero);
+            var o0_0b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_0b, global::System.Numerics.Vector<float>.Zero), net0_0b, global::System.Numerics.Vector<float>.Zero);
+            var o0_1a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1a, global::System.Numerics.Vector<float>.Zero), net0_1a, global::System.Numerics.Vector<float>.Zero);
+            var o0_1b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_1b, global::System.Numerics.Vector<float>.Zero), net0_1b, global::System.Numerics.Vector<float>.Zero);
+            var o0_2a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2a, global::System.Numerics.Vector<float>.Zero), net0_2a, global::System.Numerics.Vector<float>.Zero);
+            var o0_2b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_2b, global::System.Numerics.Vector<float>.Zero), net0_2b, global::System.Numerics.Vector<float>.Zero);
+            var o0_3a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3a, global::System.Numerics.Vector<float>.Zero), net0_3a, global::System.Numerics.Vector<float>.Zero);
+            var o0_3b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net0_3b, global::System.Numerics.Vector<float>.Zero), net0_3b, global::System.Numerics.Vector<float>.Zero);
+
+            // Layer 1: net_j = sum_i w_ji * o_i; o_j = f(net_j) = net_j if net_j > 0, else 0.01 * net_j.
+            var net1_0a = p[16] * o0_0a + p[17] * o0_1a + p[18] * o0_2a + p[19] * o0_3a;
+            var net1_0b = p[16] * o0_0b + p[17] * o0_1b + p[18] * o0_2b + p[19] * o0_3b;
+            var net1_1a = p[20] * o0_0a + p[21] * o0_1a + p[22] * o0_2a + p[23] * o0_3a;
+            var net1_1b = p[20] * o0_0b + p[21] * o0_1b + p[22] * o0_2b + p[23] * o0_3b;
+            var net1_2a = p[24] * o0_0a + p[25] * o0_1a + p[26] * o0_2a + p[27] * o0_3a;
+            var net1_2b = p[24] * o0_0b + p[25] * o0_1b + p[26] * o0_2b + p[27] * o0_3b;
+            var o1_0a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_0a, global::System.Numerics.Vector<float>.Zero), net1_0a, net1_0a * 0.01f);
+            var o1_0b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_0b, global::System.Numerics.Vector<float>.Zero), net1_0b, net1_0b * 0.01f);
+            var o1_1a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_1a, global::System.Numerics.Vector<float>.Zero), net1_1a, net1_1a * 0.01f);
+            var o1_1b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_1b, global::System.Numerics.Vector<float>.Zero), net1_1b, net1_1b * 0.01f);
+            var o1_2a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_2a, global::System.Numerics.Vector<float>.Zero), net1_2a, net1_2a * 0.01f);
+            var o1_2b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(net1_2b, global::System.Numerics.Vector<float>.Zero), net1_2b, net1_2b * 0.01f);
+
+            // Layer 2: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = tanh(net_j).
+            var net2_0a = p[28] * o1_0a + p[29] * o1_1a + p[30] * o1_2a + p[37] * one;
+            var net2_0b = p[28] * o1_0b + p[29] * o1_1b + p[30] * o1_2b + p[37] * one;
+            var net2_1a = p[31] * o1_0a + p[32] * o1_1a + p[33] * o1_2a + p[38] * one;
+            var net2_1b = p[31] * o1_0b + p[32] * o1_1b + p[33] * o1_2b + p[38] * one;
+            var net2_2a = p[34] * o1_0a + p[35] * o1_1a + p[36] * o1_2a + p[39] * one;
+            var net2_2b = p[34] * o1_0b + p[35] * o1_1b + p[36] * o1_2b + p[39] * one;
+            // Tanh over the layer's units of every group in one loop: one inlined copy of the kernel serves them all.
+            values[0] = net2_0a;
+            values[1] = net2_1a;
+            values[2] = net2_2a;
+            values[3] = net2_0b;
+            values[4] = net2_1b;
+            values[5] = net2_2b;
+            for (int j = 0; j < 6; j++)
+            {
+                values[j] = global::NetCompiler.Generated.VectorMath.Tanh(values[j]);
+            }
+            var o2_0a = values[0];
+            var o2_1a = values[1];
+            var o2_2a = values[2];
+            var o2_0b = values[3];
+            var o2_1b = values[4];
+            var o2_2b = values[5];
+
+            // Layer 3: net_j = sum_i w_ji * o_i + b_j; o_j = f(net_j) = net_j.
+            var net3_0a = p[40] * o2_0a + p[41] * o2_1a + p[42] * o2_2a + p[46] * one;
+            var net3_0b = p[40] * o2_0b + p[41] * o2_1b + p[42] * o2_2b + p[46] * one;
+            var net3_1a = p[43] * o2_0a + p[44] * o2_1a + p[45] * o2_2a + p[47] * one;
+            var net3_1b = p[43] * o2_0b + p[44] * o2_1b + p[45] * o2_2b + p[47] * one;
+            var o3_0a = net3_0a;
+            var o3_0b = net3_0b;
+            var o3_1a = net3_1a;
+            var o3_1b = net3_1b;
+            global::System.Numerics.Vector<float> lossesa;
+            global::System.Numerics.Vector<float> lossesb;
+
+            // Loss: E = 1/2 * sum_k (d_k - y_k)^2.
+            var error0a = d0a - o3_0a;
+            var error0b = d0b - o3_0b;
+            var error1a = d1a - o3_1a;
+            var error1b = d1b - o3_1b;
+            lossesa = (error0a * error0a + error1a * error1a) * 0.5f;
+            lossesb = (error0b * error0b + error1b * error1b) * 0.5f;
+
+            // Output layer 3: delta_k = dE/dy_k * f'(net_k), with dE/dy_k = y_k - d_k and f'(net_k) = 1.
+            var delta3_0a = (o3_0a - d0a);
+            var delta3_0b = (o3_0b - d0b);
+            var delta3_1a = (o3_1a - d1a);
+            var delta3_1b = (o3_1b - d1b);
+
+            // Hidden layer 2: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 - o_j^2.
+            var delta2_0a = (global::System.Numerics.Vector<float>.One - o2_0a * o2_0a) * (p[40] * delta3_0a + p[43] * delta3_1a);
+            var delta2_0b = (global::System.Numerics.Vector<float>.One - o2_0b * o2_0b) * (p[40] * delta3_0b + p[43] * delta3_1b);
+            var delta2_1a = (global::System.Numerics.Vector<float>.One - o2_1a * o2_1a) * (p[41] * delta3_0a + p[44] * delta3_1a);
+            var delta2_1b = (global::System.Numerics.Vector<float>.One - o2_1b * o2_1b) * (p[41] * delta3_0b + p[44] * delta3_1b);
+            var delta2_2a = (global::System.Numerics.Vector<float>.One - o2_2a * o2_2a) * (p[42] * delta3_0a + p[45] * delta3_1a);
+            var delta2_2b = (global::System.Numerics.Vector<float>.One - o2_2b * o2_2b) * (p[42] * delta3_0b + p[45] * delta3_1b);
+
+            // Layer 3 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[40] += delta3_0a * o2_0a + delta3_0b * o2_0b;
+            sums[41] += delta3_0a * o2_1a + delta3_0b * o2_1b;
+            sums[42] += delta3_0a * o2_2a + delta3_0b * o2_2b;
+            sums[46] += delta3_0a + delta3_0b;
+            sums[43] += delta3_1a * o2_0a + delta3_1b * o2_0b;
+            sums[44] += delta3_1a * o2_1a + delta3_1b * o2_1b;
+            sums[45] += delta3_1a * o2_2a + delta3_1b * o2_2b;
+            sums[47] += delta3_1a + delta3_1b;
+
+            // Hidden layer 1: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.01.
+            var delta1_0a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_0a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[28] * delta2_0a + p[31] * delta2_1a + p[34] * delta2_2a);
+            var delta1_0b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_0b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[28] * delta2_0b + p[31] * delta2_1b + p[34] * delta2_2b);
+            var delta1_1a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_1a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[29] * delta2_0a + p[32] * delta2_1a + p[35] * delta2_2a);
+            var delta1_1b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_1b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[29] * delta2_0b + p[32] * delta2_1b + p[35] * delta2_2b);
+            var delta1_2a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_2a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[30] * delta2_0a + p[33] * delta2_1a + p[36] * delta2_2a);
+            var delta1_2b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o1_2b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, new global::System.Numerics.Vector<float>(0.01f)) * (p[30] * delta2_0b + p[33] * delta2_1b + p[36] * delta2_2b);
+
+            // Layer 2 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[28] += delta2_0a * o1_0a + delta2_0b * o1_0b;
+            sums[29] += delta2_0a * o1_1a + delta2_0b * o1_1b;
+            sums[30] += delta2_0a * o1_2a + delta2_0b * o1_2b;
+            sums[37] += delta2_0a + delta2_0b;
+            sums[31] += delta2_1a * o1_0a + delta2_1b * o1_0b;
+            sums[32] += delta2_1a * o1_1a + delta2_1b * o1_1b;
+            sums[33] += delta2_1a * o1_2a + delta2_1b * o1_2b;
+            sums[38] += delta2_1a + delta2_1b;
+            sums[34] += delta2_2a * o1_0a + delta2_2b * o1_0b;
+            sums[35] += delta2_2a * o1_1a + delta2_2b * o1_1b;
+            sums[36] += delta2_2a * o1_2a + delta2_2b * o1_2b;
+            sums[39] += delta2_2a + delta2_2b;
+
+            // Hidden layer 0: delta_j = f'(net_j) * sum_k w_kj * delta_k, where f'(net_j) = 1 if net_j > 0 (equivalently o_j > 0), else 0.
+            var delta0_0a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[16] * delta1_0a + p[20] * delta1_1a + p[24] * delta1_2a);
+            var delta0_0b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_0b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[16] * delta1_0b + p[20] * delta1_1b + p[24] * delta1_2b);
+            var delta0_1a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[17] * delta1_0a + p[21] * delta1_1a + p[25] * delta1_2a);
+            var delta0_1b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_1b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[17] * delta1_0b + p[21] * delta1_1b + p[25] * delta1_2b);
+            var delta0_2a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[18] * delta1_0a + p[22] * delta1_1a + p[26] * delta1_2a);
+            var delta0_2b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_2b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[18] * delta1_0b + p[22] * delta1_1b + p[26] * delta1_2b);
+            var delta0_3a = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3a, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[19] * delta1_0a + p[23] * delta1_1a + p[27] * delta1_2a);
+            var delta0_3b = global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o0_3b, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero) * (p[19] * delta1_0b + p[23] * delta1_1b + p[27] * delta1_2b);
+
+            // Layer 1 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i.
+            sums[16] += delta1_0a * o0_0a + delta1_0b * o0_0b;
+            sums[17] += delta1_0a * o0_1a + delta1_0b * o0_1b;
+            sums[18] += delta1_0a * o0_2a + delta1_0b * o0_2b;
+            sums[19] += delta1_0a * o0_3a + delta1_0b * o0_3b;
+            sums[20] += delta1_1a * o0_0a + delta1_1b * o0_0b;
+            sums[21] += delta1_1a * o0_1a + delta1_1b * o0_1b;
+            sums[22] += delta1_1a * o0_2a + delta1_1b * o0_2b;
+            sums[23] += delta1_1a * o0_3a + delta1_1b * o0_3b;
+            sums[24] += delta1_2a * o0_0a + delta1_2b * o0_0b;
+            sums[25] += delta1_2a * o0_1a + delta1_2b * o0_1b;
+            sums[26] += delta1_2a * o0_2a + delta1_2b * o0_2b;
+            sums[27] += delta1_2a * o0_3a + delta1_2b * o0_3b;
+
+            // Layer 0 gradient, summed per lane into sums[k] for p[k]: dE/dw_ji = delta_j * o_i, dE/db_j = delta_j.
+            sums[0] += delta0_0a * x0a + delta0_0b * x0b;
+            sums[1] += delta0_0a * x1a + delta0_0b * x1b;
+            sums[2] += delta0_0a * x2a + delta0_0b * x2b;
+            sums[12] += delta0_0a + delta0_0b;
+            sums[3] += delta0_1a * x0a + delta0_1b * x0b;
+            sums[4] += delta0_1a * x1a + delta0_1b * x1b;
+            sums[5] += delta0_1a * x2a + delta0_1b * x2b;
+            sums[13] += delta0_1a + delta0_1b;
+            sums[6] += delta0_2a * x0a + delta0_2b * x0b;
+            sums[7] += delta0_2a * x1a + delta0_2b * x1b;
+            sums[8] += delta0_2a * x2a + delta0_2b * x2b;
+            sums[14] += delta0_2a + delta0_2b;
+            sums[9] += delta0_3a * x0a + delta0_3b * x0b;
+            sums[10] += delta0_3a * x1a + delta0_3b * x1b;
+            sums[11] += delta0_3a * x2a + delta0_3b * x2b;
+            sums[15] += delta0_3a + delta0_3b;
+            return lossesa + lossesb;
         }
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>
