@@ -385,18 +385,7 @@ internal static partial class NetworkEmitter
             string sums = string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r}"));
             string bias = layer.Bias ? $"ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.BiasOffset} + {j}), " : "";
             w.Line($"{vm}.StoreSums(ref {NetworkPlan.Unsafe}.Add(ref dst, {j}), {bias}{sums});");
-            if (n % NetworkPlan.WidestVector != 0)
-            {
-                w.Open($"for (; i < {n}; i++)");
-                w.Line($"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);");
-                for (int r = 0; r < rows; r++)
-                {
-                    w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, {Plus(j, r)}) += {NetworkPlan.Unsafe}.Add(ref w{r}, i) * xi;");
-                }
-
-                w.Close();
-            }
-
+            WriteInputTail(w, plan, n, rows, r => $"{NetworkPlan.Unsafe}.Add(ref dst, {Plus(j, r)})");
             return;
         }
 
@@ -405,17 +394,7 @@ internal static partial class NetworkEmitter
             w.Line($"{plan.T} dot{r} = global::System.Numerics.Vector.Sum(s{r});");
         }
 
-        if (n % NetworkPlan.WidestVector != 0)
-        {
-            w.Open($"for (; i < {n}; i++)");
-            w.Line($"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);");
-            for (int r = 0; r < rows; r++)
-            {
-                w.Line($"dot{r} += {NetworkPlan.Unsafe}.Add(ref w{r}, i) * xi;");
-            }
-
-            w.Close();
-        }
+        WriteInputTail(w, plan, n, rows, r => $"dot{r}");
 
         for (int r = 0; r < rows; r++)
         {
@@ -423,6 +402,24 @@ internal static partial class NetworkEmitter
             string value = layer.Bias ? $"dot{r} + p[{layer.BiasOffset} + {at}]" : $"dot{r}";
             w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, {at}) = {value};");
         }
+    }
+
+    /// <summary>The inputs after the last whole vector (if the width can leave any), added one by one into each row's <paramref name="target"/>.</summary>
+    private static void WriteInputTail(SourceWriter w, NetworkPlan plan, int inputs, int rows, System.Func<int, string> target)
+    {
+        if (inputs % NetworkPlan.WidestVector == 0)
+        {
+            return;
+        }
+
+        w.Open($"for (; i < {inputs}; i++)");
+        w.Line($"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);");
+        for (int r = 0; r < rows; r++)
+        {
+            w.Line($"{target(r)} += {NetworkPlan.Unsafe}.Add(ref w{r}, i) * xi;");
+        }
+
+        w.Close();
     }
 
     /// <summary>acc + a0 * b0 + a1 * b1 + ..., as nested VectorMath.MultiplyAdd calls (fused where the hardware can), in that order.</summary>
