@@ -148,25 +148,25 @@ internal static partial class NetworkEmitter
 
     /// <summary>
     /// An element-wise loop over <paramref name="count"/> values: Vector&lt;T&gt;.Count at a time, then the rest one
-    /// by one. Both do the same operations on each element, so the result does not depend on the vector width.
+    /// by one; with <paramref name="wide"/>, 512-bit vectors first where they are accelerated. All do the same
+    /// operations on each element, so the result does not depend on the vector width.
     /// </summary>
     private static void WriteVectorLoop(SourceWriter w, NetworkPlan plan, string index, int count, IEnumerable<string> vectorStatements, IEnumerable<string> scalarStatements, WideLoop? wide = null)
     {
         w.Line($"int {index} = 0;");
         if (wide is not null && count >= WideLoopMinCount)
         {
-            string v512 = $"global::System.Runtime.Intrinsics.Vector512<{plan.T}>";
             w.Line("// 512-bit vectors first where the processor has them (the same operations on each element, so the same results).");
             w.Open("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)");
             foreach (string setup in wide.Setup)
             {
-                w.Line(setup.Replace("{V512}", v512));
+                w.Line(setup);
             }
 
-            w.Open($"for (; {index} <= {count} - {v512}.Count; {index} += {v512}.Count)");
+            w.Open($"for (; {index} <= {count} - {Vector512(plan)}.Count; {index} += {Vector512(plan)}.Count)");
             foreach (string statement in wide.Statements)
             {
-                w.Line(statement.Replace("{V512}", v512));
+                w.Line(statement);
             }
 
             w.Close();
@@ -195,10 +195,10 @@ internal static partial class NetworkEmitter
     /// <summary>Fewest values for which an element-wise loop over weights gets a 512-bit pass first (four vectors of 16 floats).</summary>
     private const int WideLoopMinCount = 64;
 
-    /// <summary>
-    /// The 512-bit form of an element-wise loop: <see cref="Setup"/> before it (broadcasts), <see cref="Statements"/> per
-    /// vector; <c>{V512}</c> stands for <c>Vector512&lt;T&gt;</c>.
-    /// </summary>
+    /// <summary><c>Vector512&lt;T&gt;</c>, fully qualified.</summary>
+    private static string Vector512(NetworkPlan plan) => $"global::System.Runtime.Intrinsics.Vector512<{plan.T}>";
+
+    /// <summary>The 512-bit form of an element-wise loop: <see cref="Setup"/> before it (broadcasts), <see cref="Statements"/> per vector.</summary>
     private sealed class WideLoop
     {
         public WideLoop(IEnumerable<string> setup, IEnumerable<string> statements)
@@ -303,7 +303,7 @@ internal static partial class NetworkEmitter
             string vm = NetworkPlan.VectorMath;
             var vector = new List<string> { $"{plan.Vector} xi = {vm}.Load(ref x, i);" };
             var scalar = new List<string> { $"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);" };
-            var wide = new List<string> { $"{{V512}} xi = {vm}.Load512(ref x, i);" };
+            var wide = new List<string> { $"{Vector512(plan)} xi = {vm}.Load512(ref x, i);" };
             for (int r = 0; r < rows; r++)
             {
                 vector.Add($"{vm}.Store(ref w{r}, i, {vm}.MultiplyAdd(v{r}, xi, {vm}.Load(ref w{r}, i)));");
@@ -311,7 +311,7 @@ internal static partial class NetworkEmitter
                 wide.Add($"{vm}.Store(ref w{r}, i, {vm}.MultiplyAdd(u{r}, xi, {vm}.Load512(ref w{r}, i)));");
             }
 
-            var setup = new[] { $"{{V512}} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"u{r} = global::System.Runtime.Intrinsics.Vector512.Create({factor}{r})"))};" };
+            var setup = new[] { $"{Vector512(plan)} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"u{r} = global::System.Runtime.Intrinsics.Vector512.Create({factor}{r})"))};" };
             WriteVectorLoop(w, plan, "i", layer.Inputs, vector, scalar, new WideLoop(setup, wide));
             if (layer.Bias)
             {

@@ -228,7 +228,7 @@ internal static partial class NetworkEmitter
             w.Close();
             WriteExpSum(w, plan, layer);
             w.Line($"// o_j = e^(net_j - m) / sum{l}, Vector<T>.Count values at a time (a division is exact to rounding in every lane).");
-            WriteElementwise(w, plan, layer.Units, $"o{l}", $"o{l}", v => $"{v} / sums", $"new {plan.Vector}(sum{l})", (src, j) => $"{NetworkPlan.Unsafe}.Add(ref {src}, {j}) / sum{l}");
+            WriteElementwise(w, plan, layer.Units, $"o{l}", $"o{l}", v => $"{v} / divisor", ("divisor", $"new {plan.Vector}(sum{l})"), (src, j) => $"{NetworkPlan.Unsafe}.Add(ref {src}, {j}) / sum{l}");
             return;
         }
 
@@ -271,9 +271,9 @@ internal static partial class NetworkEmitter
     /// there are fewer than Vector&lt;T&gt;.Count values do they go one by one through <paramref name="scalar"/>.
     /// </summary>
     /// <param name="vector">f as a vector expression of the vector it is given.</param>
-    /// <param name="setup">A vector that <paramref name="vector"/> refers to as <c>sums</c>, or null.</param>
+    /// <param name="setup">A vector local that <paramref name="vector"/> refers to by name, declared before the loop, or null.</param>
     /// <param name="scalar">f of element j of span ref src, given their names.</param>
-    private static void WriteElementwise(SourceWriter w, NetworkPlan plan, int count, string src, string dst, System.Func<string, string> vector, string? setup, System.Func<string, string, string> scalar)
+    private static void WriteElementwise(SourceWriter w, NetworkPlan plan, int count, string src, string dst, System.Func<string, string> vector, (string Name, string Value)? setup, System.Func<string, string, string> scalar)
     {
         string vm = NetworkPlan.VectorMath;
         string v = plan.Vector;
@@ -281,9 +281,9 @@ internal static partial class NetworkEmitter
         w.Open();
         w.Line($"ref {plan.T} src = ref {plan.Reference(src)};");
         w.Line($"ref {plan.T} dst = ref {plan.Reference(dst)};");
-        if (setup is not null)
+        if (setup is { } local)
         {
-            w.Line($"{v} sums = {setup};");
+            w.Line($"{v} {local.Name} = {local.Value};");
         }
 
         if (tail)

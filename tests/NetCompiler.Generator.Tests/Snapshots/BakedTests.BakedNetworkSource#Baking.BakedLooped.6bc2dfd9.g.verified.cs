@@ -273,19 +273,19 @@ namespace Baking
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
-                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> divisor = new global::System.Numerics.Vector<float>(sum1);
                 global::System.Numerics.Vector<float> last = 2 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 2 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 2 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / divisor);
                 }
                 if (2 >= global::System.Numerics.Vector<float>.Count)
                 {
                     if (j < 2)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 2 - global::System.Numerics.Vector<float>.Count, last / sums);
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 2 - global::System.Numerics.Vector<float>.Count, last / divisor);
                     }
                 }
                 else

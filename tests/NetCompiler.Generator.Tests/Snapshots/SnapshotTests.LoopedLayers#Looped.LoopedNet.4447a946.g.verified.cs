@@ -324,19 +324,19 @@ namespace Looped
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
-                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> divisor = new global::System.Numerics.Vector<float>(sum1);
                 global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / divisor);
                 }
                 if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
                     if (j < 3)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / divisor);
                     }
                 }
                 else
@@ -594,19 +594,19 @@ namespace Looped
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
-                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> divisor = new global::System.Numerics.Vector<float>(sum1);
                 global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / divisor);
                 }
                 if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
                     if (j < 3)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / divisor);
                     }
                 }
                 else
@@ -1178,19 +1178,19 @@ namespace Looped
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
-                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> divisor = new global::System.Numerics.Vector<float>(sum1);
                 global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / divisor);
                 }
                 if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
                     if (j < 3)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / divisor);
                     }
                 }
                 else
@@ -1392,19 +1392,19 @@ namespace Looped
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
-                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> divisor = new global::System.Numerics.Vector<float>(sum1);
                 global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / divisor);
                 }
                 if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
                     if (j < 3)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / divisor);
                     }
                 }
                 else
@@ -2036,19 +2036,19 @@ namespace Looped
             {
                 ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
                 ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o1);
-                global::System.Numerics.Vector<float> sums = new global::System.Numerics.Vector<float>(sum1);
+                global::System.Numerics.Vector<float> divisor = new global::System.Numerics.Vector<float>(sum1);
                 global::System.Numerics.Vector<float> last = 3 >= global::System.Numerics.Vector<float>.Count ? global::NetCompiler.Generated.VectorMath.Load(ref src, 3 - global::System.Numerics.Vector<float>.Count) : default;
                 int j = 0;
                 for (; j <= 3 - global::System.Numerics.Vector<float>.Count; j += global::System.Numerics.Vector<float>.Count)
                 {
                     global::System.Numerics.Vector<float> value = global::NetCompiler.Generated.VectorMath.Load(ref src, j);
-                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / sums);
+                    global::NetCompiler.Generated.VectorMath.Store(ref dst, j, value / divisor);
                 }
                 if (3 >= global::System.Numerics.Vector<float>.Count)
                 {
                     if (j < 3)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / sums);
+                        global::NetCompiler.Generated.VectorMath.Store(ref dst, 3 - global::System.Numerics.Vector<float>.Count, last / divisor);
                     }
                 }
                 else
