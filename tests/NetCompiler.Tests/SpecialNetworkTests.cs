@@ -98,7 +98,11 @@ namespace NetCompiler.Tests
                 kept += unrolledLayers[l] ? 0 : r.Layers[l].Units + (l > 0 ? r.Layers[l].Inputs : 0);
             }
 
-            Assert.Equal((r.ParameterCount + (4 * kept)) * size, NetworkCatalog.Constant(type, "BatchGradientBytes"));
+            // TrainBatch's lane-per-sample pass (float, at most 256 parameters) keeps its per-lane gradient sums, 16 lanes
+            // per parameter, at the end of that buffer.
+            bool lanes = size == 4 && r.ParameterCount <= 256;
+            int laneSums = lanes ? 16 * r.ParameterCount : 0;
+            Assert.Equal((r.ParameterCount + (4 * kept) + laneSums) * size, NetworkCatalog.Constant(type, "BatchGradientBytes"));
 
             int forward = 0, training = 0;
             for (int l = 0; l < r.Layers.Count; l++)
@@ -119,10 +123,9 @@ namespace NetCompiler.Tests
                 }
             }
 
-            // TrainBatch's lane-per-sample pass (float, at most 256 parameters): 16 lanes of one gradient sum per
-            // parameter, and per lane group of the inputs and targets and of the widest layer's values; two lane groups
-            // when no layer has more than 8 units, else one.
-            if (size == 4 && r.ParameterCount <= 256)
+            // The lane pass's stack: 16 lanes, per lane group, of the inputs and targets and of the widest layer's values;
+            // two lane groups when no layer has more than 8 units, else one.
+            if (lanes)
             {
                 int widest = 0;
                 foreach (ReferenceLayer layer in r.Layers)
@@ -131,7 +134,7 @@ namespace NetCompiler.Tests
                 }
 
                 int groups = widest <= 8 ? 2 : 1;
-                training += 16 * (r.ParameterCount + (groups * (r.Inputs + r.Layers[^1].Units + widest)));
+                training += 16 * groups * (r.Inputs + r.Layers[^1].Units + widest);
             }
 
             Assert.Equal(forward * size, NetworkCatalog.Constant(type, "ForwardScratchBytes"));

@@ -59,7 +59,6 @@ internal static partial class NetworkEmitter
             if (plan.LaneBatch)
             {
                 lengths.Add(plan.LaneScratchLength);
-                lengths.Add(plan.LaneSumsLength);
                 lengths.Add(plan.LaneValuesLength);
             }
         }

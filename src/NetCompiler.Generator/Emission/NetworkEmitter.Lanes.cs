@@ -19,7 +19,6 @@ internal static partial class NetworkEmitter
         string v = plan.Vector;
         string u = NetworkPlan.Unsafe;
         int lanesLength = plan.LaneScratchLength;
-        int sumsLength = plan.LaneSumsLength;
         int groups = plan.LaneGroups;
 
         if (groups > 1)
@@ -34,9 +33,11 @@ internal static partial class NetworkEmitter
 
         w.Open($"if ({v}.Count <= {NetworkPlan.MaxLanes})");
         w.Line($"{ScratchType(lanesLength)} lanesScratch = default;");
-        w.Line($"{ScratchType(sumsLength)} sumsScratch = default;");
         w.Line($"ref {plan.T} lanes = ref {u}.As<{ScratchType(lanesLength)}, {plan.T}>(ref lanesScratch);");
-        w.Line($"global::System.Span<{v}> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref {u}.As<{ScratchType(sumsLength)}, {v}>(ref sumsScratch), ParameterCount);");
+        w.Line("// The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing");
+        w.Line("// a stack buffer sized for the widest vectors on every call).");
+        w.Line($"global::System.Span<{v}> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<{plan.T}, {v}>(buffer.Slice({Literals.Int(plan.LaneSumsOffset)}, ParameterCount * {v}.Count));");
+        w.Line("sums.Clear();");
         w.Line($"ref {plan.T} inputStart = ref {plan.Reference("inputs")};");
         w.Line($"ref {plan.T} targetStart = ref {plan.Reference("targets")};");
         w.Line($"int width = {v}.Count;");

@@ -220,7 +220,17 @@ internal static partial class NetworkEmitter
         w.Line("// Sum the gradients of the rows (all at the current parameters), then step along their mean.");
         if (plan.AllUnrolled)
         {
-            w.Line($"global::System.Span<{t}> g = __batchGradient ??= new {t}[ParameterCount];");
+            if (plan.LaneBatch)
+            {
+                w.Line("// The summed gradient, then the lane pass's per-lane sums: one buffer, allocated by the first call.");
+                w.Line($"global::System.Span<{t}> buffer = __batchGradient ??= new {t}[{Literals.Int(plan.BatchBufferLength)}];");
+                w.Line($"global::System.Span<{t}> g = buffer.Slice(0, ParameterCount);");
+            }
+            else
+            {
+                w.Line($"global::System.Span<{t}> g = __batchGradient ??= new {t}[ParameterCount];");
+            }
+
             w.Line("g.Clear();");
             w.Line($"{t} loss = {plan.Lit(0)};");
             w.Line("int row = 0;");

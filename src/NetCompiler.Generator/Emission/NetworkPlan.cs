@@ -140,7 +140,7 @@ internal sealed class NetworkPlan
     /// </summary>
     public bool LaneBatch => Baked is null && VectorKernels && ParameterCount <= LaneBatchMaxParameters;
 
-    /// <summary>Values of the lane-per-sample gradient sums: one vector of <see cref="MaxLanes"/> per parameter.</summary>
+    /// <summary>Values of the lane-per-sample gradient sums, at the end of TrainBatch's heap buffer: one vector of <see cref="MaxLanes"/> per parameter.</summary>
     public int LaneSumsLength => ParameterCount * MaxLanes;
 
     /// <summary>Values of the lane-per-sample buffer for a layer's kernel loop: a vector of <see cref="MaxLanes"/> per unit of the widest layer and lane group.</summary>
@@ -275,8 +275,14 @@ internal sealed class NetworkPlan
 
     public int KeptInputOffset(int l) => KeptSpans[$"o{l - 1}"];
 
-    /// <summary>Length of the heap buffer TrainBatch allocates once: the summed gradient, then the kept values of <see cref="BatchGroup"/> samples.</summary>
-    public long BatchBufferLength => (long)ParameterCount + ((long)BatchGroup * KeepLength);
+    /// <summary>
+    /// Length of the heap buffer TrainBatch allocates once: the summed gradient, then the kept values of
+    /// <see cref="BatchGroup"/> samples, then the lane pass's per-lane gradient sums (<see cref="LaneSumsLength"/>).
+    /// </summary>
+    public long BatchBufferLength => (long)ParameterCount + ((long)BatchGroup * KeepLength) + (LaneBatch ? LaneSumsLength : 0);
+
+    /// <summary>Where the lane pass's gradient sums start in the TrainBatch buffer.</summary>
+    public long LaneSumsOffset => (long)ParameterCount + ((long)BatchGroup * KeepLength);
 
     /// <summary>The stack-allocated spans a pass needs: values of layers that do not live in locals.</summary>
     public IEnumerable<(string Name, int Length)> ScratchSpans(bool backward)
@@ -315,8 +321,8 @@ internal sealed class NetworkPlan
         return values;
     }
 
-    /// <summary>Stack bytes of TrainBatch's lane-per-sample pass (transposed rows, gradient sums, one kernel loop's values), 0 without one.</summary>
-    public long LaneScratchBytes => LaneBatch ? (long)(LaneScratchLength + LaneSumsLength + LaneValuesLength) * ScalarBytes : 0;
+    /// <summary>Stack bytes of TrainBatch's lane-per-sample pass (transposed rows, one kernel loop's values), 0 without one; its gradient sums are on the heap.</summary>
+    public long LaneScratchBytes => LaneBatch ? (long)(LaneScratchLength + LaneValuesLength) * ScalarBytes : 0;
 
     /// <summary>Bytes of <see cref="ScratchSpans"/>.</summary>
     public long ScratchBytes(bool backward)

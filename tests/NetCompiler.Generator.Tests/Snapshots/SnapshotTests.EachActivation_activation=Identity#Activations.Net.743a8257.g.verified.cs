@@ -14,8 +14,8 @@ namespace Activations
     /// 1      Dense 2 -> 2  Identity    w p[6..9], b p[10..11]  24     4             12             unrolled
     /// total                            12                      48     8             20
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1536 bytes;
-    /// heap: the parameters, plus 48 bytes allocated once by the first TrainBatch
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 768 bytes;
+    /// heap: the parameters, plus 816 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class Net
@@ -42,11 +42,11 @@ namespace Activations
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 1536;
+        public const int TrainingScratchBytes = 768;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 48;
+        public const int BatchGradientBytes = 816;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -318,7 +318,9 @@ namespace Activations
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            global::System.Span<float> g = __batchGradient ??= new float[ParameterCount];
+            // The summed gradient, then the lane pass's per-lane sums: one buffer, allocated by the first call.
+            global::System.Span<float> buffer = __batchGradient ??= new float[204];
+            global::System.Span<float> g = buffer.Slice(0, ParameterCount);
             g.Clear();
             float loss = 0f;
             int row = 0;
@@ -327,9 +329,11 @@ namespace Activations
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
                 __Scratch128 lanesScratch = default;
-                __Scratch192 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch128, float>(ref lanesScratch);
-                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch192, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
+                // The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing
+                // a stack buffer sized for the widest vectors on every call).
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(12, ParameterCount * global::System.Numerics.Vector<float>.Count));
+                sums.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -461,13 +465,6 @@ namespace Activations
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 512)]
         private struct __Scratch128
-        {
-        }
-
-        /// <summary>Stack memory for 192 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 768)]
-        private struct __Scratch192
         {
         }
 

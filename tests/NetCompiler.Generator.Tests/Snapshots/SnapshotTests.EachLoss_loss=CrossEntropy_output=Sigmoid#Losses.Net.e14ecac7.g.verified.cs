@@ -14,8 +14,8 @@ namespace Losses
     /// 1      Dense 2 -> 3  Sigmoid     w p[6..11], b p[12..14]  36     6             18             unrolled
     /// total                            15                       60     10            26
     /// loss: CrossEntropy, E = -sum_k [d_k * ln y_k + (1 - d_k) * ln(1 - y_k)] (binary cross-entropy)
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1984 bytes;
-    /// heap: the parameters, plus 60 bytes allocated once by the first TrainBatch
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1024 bytes;
+    /// heap: the parameters, plus 1020 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class Net
@@ -42,11 +42,11 @@ namespace Losses
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 1984;
+        public const int TrainingScratchBytes = 1024;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 60;
+        public const int BatchGradientBytes = 1020;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -330,7 +330,9 @@ namespace Losses
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            global::System.Span<float> g = __batchGradient ??= new float[ParameterCount];
+            // The summed gradient, then the lane pass's per-lane sums: one buffer, allocated by the first call.
+            global::System.Span<float> buffer = __batchGradient ??= new float[255];
+            global::System.Span<float> g = buffer.Slice(0, ParameterCount);
             g.Clear();
             float loss = 0f;
             int row = 0;
@@ -339,9 +341,11 @@ namespace Losses
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
                 __Scratch160 lanesScratch = default;
-                __Scratch240 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, float>(ref lanesScratch);
-                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch240, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
+                // The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing
+                // a stack buffer sized for the widest vectors on every call).
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(15, ParameterCount * global::System.Numerics.Vector<float>.Count));
+                sums.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -473,13 +477,6 @@ namespace Losses
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 640)]
         private struct __Scratch160
-        {
-        }
-
-        /// <summary>Stack memory for 240 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 960)]
-        private struct __Scratch240
         {
         }
 

@@ -14,8 +14,8 @@ namespace Looped
     /// 1      Dense 5 -> 3  Softmax     w p[25..39], b p[40..42]  72     15            45             looped
     /// total                            43                        172    35            85
     /// loss: CrossEntropy, E = -sum_k d_k * ln y_k (cross-entropy)
-    /// stack: Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 4364 bytes;
-    /// heap: the parameters, plus 380 bytes allocated once by the first TrainBatch
+    /// stack: Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 1612 bytes;
+    /// heap: the parameters, plus 3132 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class LoopedNet
@@ -42,11 +42,11 @@ namespace Looped
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 4364;
+        public const int TrainingScratchBytes = 1612;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 380;
+        public const int BatchGradientBytes = 3132;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -810,7 +810,7 @@ namespace Looped
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
             // The looped layers' gradients go 4 rows at a time: each row's backpropagation leaves its deltas and inputs in
             // keep, and __GroupGradient adds the 4 rows' dE/dw_ji = delta_j * o_i to each gradient row in one pass.
-            global::System.Span<float> buffer = __batchGradient ??= new float[95];
+            global::System.Span<float> buffer = __batchGradient ??= new float[783];
             global::System.Span<float> g = buffer.Slice(0, ParameterCount);
             global::System.Span<float> keep = buffer.Slice(ParameterCount, 52);
             g.Clear();
@@ -821,9 +821,11 @@ namespace Looped
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
                 __Scratch224 lanesScratch = default;
-                __Scratch688 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch224, float>(ref lanesScratch);
-                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch688, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
+                // The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing
+                // a stack buffer sized for the widest vectors on every call).
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(95, ParameterCount * global::System.Numerics.Vector<float>.Count));
+                sums.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -984,13 +986,6 @@ namespace Looped
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 896)]
         private struct __Scratch224
-        {
-        }
-
-        /// <summary>Stack memory for 688 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 2752)]
-        private struct __Scratch688
         {
         }
 

@@ -15,8 +15,8 @@ namespace Mixed
     /// 2      Dense 2 -> 2  Softmax     w p[32..35], b p[36..37]  24     4             12             unrolled
     /// total                            38                        152    29            72
     /// loss: MeanSquaredError, E = (1/n) * sum_k (d_k - y_k)^2, n = 2
-    /// stack: Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 3752 bytes;
-    /// heap: the parameters, plus 232 bytes allocated once by the first TrainBatch
+    /// stack: Forward/ComputeLoss 20 bytes, Gradient/Train/TrainBatch 1320 bytes;
+    /// heap: the parameters, plus 2664 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class MixedNet
@@ -43,11 +43,11 @@ namespace Mixed
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 3752;
+        public const int TrainingScratchBytes = 1320;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 232;
+        public const int BatchGradientBytes = 2664;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -567,7 +567,7 @@ namespace Mixed
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
             // The looped layers' gradients go 4 rows at a time: each row's backpropagation leaves its deltas and inputs in
             // keep, and __GroupGradient adds the 4 rows' dE/dw_ji = delta_j * o_i to each gradient row in one pass.
-            global::System.Span<float> buffer = __batchGradient ??= new float[58];
+            global::System.Span<float> buffer = __batchGradient ??= new float[666];
             global::System.Span<float> g = buffer.Slice(0, ParameterCount);
             global::System.Span<float> keep = buffer.Slice(ParameterCount, 20);
             g.Clear();
@@ -578,9 +578,11 @@ namespace Mixed
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
                 __Scratch160 lanesScratch = default;
-                __Scratch608 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, float>(ref lanesScratch);
-                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch608, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
+                // The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing
+                // a stack buffer sized for the widest vectors on every call).
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(58, ParameterCount * global::System.Numerics.Vector<float>.Count));
+                sums.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -727,13 +729,6 @@ namespace Mixed
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 640)]
         private struct __Scratch160
-        {
-        }
-
-        /// <summary>Stack memory for 608 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 2432)]
-        private struct __Scratch608
         {
         }
 

@@ -13,8 +13,8 @@ partial class Outer
     /// 0      Dense 1 -> 1  Identity    w p[0..0], b p[1..1]  8      1             2              unrolled
     /// total                            2                     8      1             2
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 512 bytes;
-    /// heap: the parameters, plus 8 bytes allocated once by the first TrainBatch
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 384 bytes;
+    /// heap: the parameters, plus 136 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class Inner
@@ -41,11 +41,11 @@ partial class Outer
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 512;
+        public const int TrainingScratchBytes = 384;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 8;
+        public const int BatchGradientBytes = 136;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -273,7 +273,9 @@ partial class Outer
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            global::System.Span<float> g = __batchGradient ??= new float[ParameterCount];
+            // The summed gradient, then the lane pass's per-lane sums: one buffer, allocated by the first call.
+            global::System.Span<float> buffer = __batchGradient ??= new float[34];
+            global::System.Span<float> g = buffer.Slice(0, ParameterCount);
             g.Clear();
             float loss = 0f;
             int row = 0;
@@ -282,9 +284,11 @@ partial class Outer
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
                 __Scratch64 lanesScratch = default;
-                __Scratch32 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch64, float>(ref lanesScratch);
-                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch32, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
+                // The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing
+                // a stack buffer sized for the widest vectors on every call).
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(2, ParameterCount * global::System.Numerics.Vector<float>.Count));
+                sums.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;

@@ -14,8 +14,8 @@ namespace Textbook
     /// 1      Dense 3 -> 1  Sigmoid     w p[6..8]   12     3             9              unrolled
     /// total                            9           36     9             21
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1344 bytes;
-    /// heap: the parameters, plus 36 bytes allocated once by the first TrainBatch
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 768 bytes;
+    /// heap: the parameters, plus 612 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class SeedNet
@@ -42,11 +42,11 @@ namespace Textbook
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 1344;
+        public const int TrainingScratchBytes = 768;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 36;
+        public const int BatchGradientBytes = 612;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -313,7 +313,9 @@ namespace Textbook
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            global::System.Span<float> g = __batchGradient ??= new float[ParameterCount];
+            // The summed gradient, then the lane pass's per-lane sums: one buffer, allocated by the first call.
+            global::System.Span<float> buffer = __batchGradient ??= new float[153];
+            global::System.Span<float> g = buffer.Slice(0, ParameterCount);
             g.Clear();
             float loss = 0f;
             int row = 0;
@@ -322,9 +324,11 @@ namespace Textbook
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
                 __Scratch96 lanesScratch = default;
-                __Scratch144 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch96, float>(ref lanesScratch);
-                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch144, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
+                // The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing
+                // a stack buffer sized for the widest vectors on every call).
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(9, ParameterCount * global::System.Numerics.Vector<float>.Count));
+                sums.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -449,13 +453,6 @@ namespace Textbook
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 384)]
         private struct __Scratch96
-        {
-        }
-
-        /// <summary>Stack memory for 144 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 576)]
-        private struct __Scratch144
         {
         }
 

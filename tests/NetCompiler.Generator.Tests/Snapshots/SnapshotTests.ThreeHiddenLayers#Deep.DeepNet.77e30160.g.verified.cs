@@ -16,8 +16,8 @@ namespace Deep
     /// 3      Dense 3 -> 2  Identity    w p[40..45], b p[46..47]  32     6             18             unrolled
     /// total                            48                        192    39            105
     /// loss: HalfSquaredError, E = 1/2 * sum_k (d_k - y_k)^2
-    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 4224 bytes;
-    /// heap: the parameters, plus 192 bytes allocated once by the first TrainBatch
+    /// stack: Forward/ComputeLoss 0 bytes, Gradient/Train/TrainBatch 1152 bytes;
+    /// heap: the parameters, plus 3264 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class DeepNet
@@ -44,11 +44,11 @@ namespace Deep
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use at most: the values and deltas of looped layers, plus the buffers of TrainBatch's lane-per-sample pass where it has one; 0 when every layer is unrolled and there is no lane pass.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int TrainingScratchBytes = 4224;
+        public const int TrainingScratchBytes = 1152;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 192;
+        public const int BatchGradientBytes = 3264;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -428,7 +428,9 @@ namespace Deep
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            global::System.Span<float> g = __batchGradient ??= new float[ParameterCount];
+            // The summed gradient, then the lane pass's per-lane sums: one buffer, allocated by the first call.
+            global::System.Span<float> buffer = __batchGradient ??= new float[816];
+            global::System.Span<float> g = buffer.Slice(0, ParameterCount);
             g.Clear();
             float loss = 0f;
             int row = 0;
@@ -437,9 +439,11 @@ namespace Deep
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
                 __Scratch160 lanesScratch = default;
-                __Scratch768 sumsScratch = default;
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch160, float>(ref lanesScratch);
-                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch768, global::System.Numerics.Vector<float>>(ref sumsScratch), ParameterCount);
+                // The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing
+                // a stack buffer sized for the widest vectors on every call).
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(48, ParameterCount * global::System.Numerics.Vector<float>.Count));
+                sums.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
                 int width = global::System.Numerics.Vector<float>.Count;
@@ -567,13 +571,6 @@ namespace Deep
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 640)]
         private struct __Scratch160
-        {
-        }
-
-        /// <summary>Stack memory for 768 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 3072)]
-        private struct __Scratch768
         {
         }
 
