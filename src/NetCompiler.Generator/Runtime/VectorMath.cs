@@ -530,6 +530,7 @@ namespace NetCompiler.Generated
             global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.LessThan(x, bound), bound, x);
 
         /// <summary>The scalar twin of <see cref="PowerOfTwo(global::System.Numerics.Vector{float})"/>: 2^n from shifted = n + 1.5 * 2^23.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static float PowerOfTwo(float shifted) =>
             global::System.BitConverter.Int32BitsToSingle(unchecked((global::System.BitConverter.SingleToInt32Bits(shifted) << 23) + (127 << 23)));
 
