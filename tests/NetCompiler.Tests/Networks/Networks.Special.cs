@@ -130,6 +130,12 @@ namespace NetCompiler.Tests.Special
     [Dense(5, Activation.Sigmoid)]
     public partial class LongRowsHseF32 : INet<float> { }
 
+    // The same in double precision (8 doubles per 512-bit vector: 90 inputs are 88 + 2, 72 are 72).
+    [Network(90, Loss = Loss.MeanSquaredError, Precision = Precision.Double, UnrollLimit = 0)]
+    [Dense(72, Activation.Tanh)]
+    [Dense(5, Activation.Identity)]
+    public partial class LongRowsMseF64 : INet<double> { }
+
     // Two user-written constructors, one chaining to the other.
     [Network(2, Loss = Loss.MeanSquaredError, Precision = Precision.Single)]
     [Dense(3, Activation.ReLU)]
