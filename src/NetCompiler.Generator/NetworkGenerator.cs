@@ -108,7 +108,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 ImmutableArray.Create(result.Network.TypeName, result.Network.BakedParameters!, result.Problem.Reason).ToEquatableArray()).ToDiagnostic());
         });
 
-        // The parameter-file code the networks share, once per compilation that has a network.
+        // The parameter-file code and the aligned parameter storage the networks share, once per compilation that has a network.
         IncrementalValueProvider<bool> anyNetwork = networks
             .Collect()
             .Select(static (all, _) => !all.IsEmpty)
@@ -118,6 +118,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             if (any)
             {
                 output.AddSource(RuntimeSources.SafetensorsHintName, RuntimeSources.Safetensors);
+                output.AddSource(RuntimeSources.AlignedBufferHintName, RuntimeSources.AlignedBuffer);
             }
         });
 

@@ -264,7 +264,7 @@ internal static class GeneratorRuns
     private static Microsoft.CodeAnalysis.Text.SourceText? NetworkSource(GeneratorDriverRunResult result) =>
         result.Results
             .SelectMany(r => r.GeneratedSources)
-            .Where(s => s.HintName is not "Microsoft.CodeAnalysis.EmbeddedAttribute.cs" and not "NetCompiler-Safetensors.g.cs")
+            .Where(s => s.HintName != "Microsoft.CodeAnalysis.EmbeddedAttribute.cs" && !s.HintName.StartsWith("NetCompiler-", StringComparison.Ordinal))
             .Select(s => s.SourceText)
             .FirstOrDefault();
 
@@ -294,7 +294,7 @@ public sealed class GeneratorBenchmarkConfig : ManualConfig
         AddColumn(StatisticColumn.Median, StatisticColumn.Min);
         AddColumn(
             new NetworkFactColumn("Parameters", "Weights and biases of the network", n => n.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)),
-            new NetworkFactColumn("Generated", "Size (UTF-8) of the network's generated file; the shared NetCompiler-Safetensors.g.cs is added once per compilation", GeneratorRuns.GeneratedSize),
+            new NetworkFactColumn("Generated", "Size (UTF-8) of the network's generated file; the shared NetCompiler-*.g.cs runtime files are added once per compilation", GeneratorRuns.GeneratedSize),
             new NetworkFactColumn("Emitter re-run", "Whether the run after an unrelated edit produced any source output anew instead of from the cache", GeneratorRuns.EmitterReRun));
     }
 }

@@ -20,6 +20,21 @@ internal static partial class NetworkEmitter
 
     private const string GeneratedCodeAttribute = "[global::System.CodeDom.Compiler.GeneratedCode(\"NetCompiler\", null)]";
 
+    /// <summary>The boundary the parameters and the batch buffer start on: <c>AlignedBuffer&lt;T&gt;.Alignment</c> (Runtime/AlignedBuffer.cs).</summary>
+    private const int AlignmentBytes = 64;
+
+    /// <summary>The runtime type of the parameter and batch-gradient storage.</summary>
+    private static string AlignedBuffer(string t) => $"global::NetCompiler.Generated.AlignedBuffer<{t}>";
+
+    /// <summary><c>buffer</c>: TrainBatch's heap buffer of <paramref name="length"/> values, allocated by the first call.</summary>
+    private static void WriteBatchBuffer(SourceWriter w, NetworkPlan plan, long length)
+    {
+        w.Open("if (!__batchGradient.IsAllocated)");
+        w.Line($"__batchGradient = {AlignedBuffer(plan.T)}.Allocate({Literals.Int(length)});");
+        w.Close();
+        w.Line($"global::System.Span<{plan.T}> buffer = __batchGradient.Span;");
+    }
+
     /// <summary>
     /// On the methods that do the arithmetic: compiled fully optimized on first call instead of starting at tier 0.
     /// Measured (README, "Speed against other .NET options"): the steady state is the same as with tiering and its
@@ -84,17 +99,21 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCodeAttribute);
         w.Line($"public const int TrainingScratchBytes = {Literals.Int(plan.ScratchBytes(backward: true) + plan.LaneScratchBytes)};");
         w.Line();
-        w.Line($"/// <summary>Heap memory that the first <see cref=\"{TrainBatchCref(plan)}\"/> call allocates, once: the summed gradient, and with looped layers the values that {NetworkPlan.BatchGroup} rows keep for their gradients.</summary>");
+        w.Line($"/// <summary>Heap memory that the first <see cref=\"{TrainBatchCref(plan)}\"/> call allocates, once: the summed gradient, with looped layers the values that {NetworkPlan.BatchGroup} rows keep for their gradients, and {AlignmentBytes} bytes that let the block start on a {AlignmentBytes}-byte boundary.</summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Line($"public const int BatchGradientBytes = {Literals.Int(plan.BatchBufferLength * plan.ScalarBytes)};");
+        w.Line($"public const int BatchGradientBytes = {Literals.Int(plan.BatchBufferLength * plan.ScalarBytes + AlignmentBytes)};");
         w.Line();
-        w.Line("/// <summary>The parameters the generated code computes with (see <see cref=\"Parameters\"/>).</summary>");
+        w.Line($"/// <summary>The parameters the generated code computes with (see <see cref=\"Parameters\"/>): pinned, from a {AlignmentBytes}-byte boundary.</summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Line($"private readonly {t}[] __parameters = __CreateParameters();");
+        w.Line($"private readonly {AlignedBuffer(t)} __parameterBuffer = __CreateParameters();");
+        w.Line();
+        w.Line("/// <summary>The span of <see cref=\"__parameterBuffer\"/>.</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line($"private global::System.Span<{t}> __parameters => __parameterBuffer.Span;");
         w.Line();
         w.Line($"/// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref=\"{TrainBatchCref(plan)}\"/> call.</summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Line($"private {t}[]? __batchGradient;");
+        w.Line($"private {AlignedBuffer(t)} __batchGradient;");
         w.Line();
 
         if (plan.Spec.EmitConstructor)
@@ -223,12 +242,13 @@ internal static partial class NetworkEmitter
             if (plan.LaneBatch)
             {
                 w.Line("// The summed gradient, then the lane pass's per-lane sums: one buffer, allocated by the first call.");
-                w.Line($"global::System.Span<{t}> buffer = __batchGradient ??= new {t}[{Literals.Int(plan.BatchBufferLength)}];");
+                WriteBatchBuffer(w, plan, plan.BatchBufferLength);
                 w.Line($"global::System.Span<{t}> g = buffer.Slice(0, ParameterCount);");
             }
             else
             {
-                w.Line($"global::System.Span<{t}> g = __batchGradient ??= new {t}[ParameterCount];");
+                WriteBatchBuffer(w, plan, plan.ParameterCount);
+                w.Line($"global::System.Span<{t}> g = buffer;");
             }
 
             w.Line("g.Clear();");
@@ -244,7 +264,7 @@ internal static partial class NetworkEmitter
             int group = NetworkPlan.BatchGroup;
             w.Line($"// The looped layers' gradients go {group} rows at a time: each row's backpropagation leaves its deltas and inputs in");
             w.Line($"// keep, and __GroupGradient adds the {group} rows' dE/dw_ji = delta_j * o_i to each gradient row in one pass.");
-            w.Line($"global::System.Span<{t}> buffer = __batchGradient ??= new {t}[{Literals.Int(plan.BatchBufferLength)}];");
+            WriteBatchBuffer(w, plan, plan.BatchBufferLength);
             w.Line("global::System.Span<" + t + "> g = buffer.Slice(0, ParameterCount);");
             w.Line($"global::System.Span<{t}> keep = buffer.Slice(ParameterCount, {group * plan.KeepLength});");
             w.Line("g.Clear();");
@@ -341,9 +361,9 @@ internal static partial class NetworkEmitter
 
         w.Line("/// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>");
         w.Line(GeneratedCodeAttribute);
-        w.Open($"private static {t}[] __CreateParameters()");
-        w.Line($"{t}[] parameters = new {t}[ParameterCount];");
-        w.Line("__Initialize(parameters, 0);");
+        w.Open($"private static {AlignedBuffer(t)} __CreateParameters()");
+        w.Line($"{AlignedBuffer(t)} parameters = {AlignedBuffer(t)}.Allocate(ParameterCount);");
+        w.Line("__Initialize(parameters.Span, 0);");
         w.Line("return parameters;");
         w.Close();
         w.Line();

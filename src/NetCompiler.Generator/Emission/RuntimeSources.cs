@@ -20,6 +20,11 @@ internal static class RuntimeSources
 
     public static string VectorMath { get; } = Read("NetCompiler.Generator.Runtime.VectorMath.cs");
 
+    /// <summary>See <see cref="SafetensorsHintName"/>.</summary>
+    public const string AlignedBufferHintName = "NetCompiler-AlignedBuffer.g.cs";
+
+    public static string AlignedBuffer { get; } = Read("NetCompiler.Generator.Runtime.AlignedBuffer.cs");
+
     private static string Read(string name)
     {
         using Stream stream = typeof(RuntimeSources).Assembly.GetManifestResourceStream(name)

@@ -87,7 +87,8 @@ public static class GeneratorHarness
 
     /// <summary>Sources added to every compilation, or to every one that has a network: not the networks themselves.</summary>
     public static bool IsSharedSource(string hintName) =>
-        hintName is "Microsoft.CodeAnalysis.EmbeddedAttribute.cs" or "NetCompiler-Safetensors.g.cs" or "NetCompiler-VectorMath.g.cs";
+        hintName is "Microsoft.CodeAnalysis.EmbeddedAttribute.cs" or "NetCompiler-Safetensors.g.cs" or "NetCompiler-VectorMath.g.cs"
+            or "NetCompiler-AlignedBuffer.g.cs";
 
     /// <summary>The generated network source texts of a run by hint name (without <see cref="IsSharedSource"/> ones).</summary>
     public static IReadOnlyDictionary<string, string> GeneratedSources(GeneratorDriver driver) =>

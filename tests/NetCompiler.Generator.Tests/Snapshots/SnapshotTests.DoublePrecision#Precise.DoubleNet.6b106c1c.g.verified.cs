@@ -44,17 +44,21 @@ namespace Precise
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 0;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call allocates, once: the summed gradient, with looped layers the values that 4 rows keep for their gradients, and 64 bytes that let the block start on a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 208;
+        public const int BatchGradientBytes = 272;
 
-        /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
+        /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>): pinned, from a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        private readonly double[] __parameters = __CreateParameters();
+        private readonly global::NetCompiler.Generated.AlignedBuffer<double> __parameterBuffer = __CreateParameters();
+
+        /// <summary>The span of <see cref="__parameterBuffer"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        private global::System.Span<double> __parameters => __parameterBuffer.Span;
 
         /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        private double[]? __batchGradient;
+        private global::NetCompiler.Generated.AlignedBuffer<double> __batchGradient;
 
         /// <summary>Creates the network with its parameters initialized as by <see cref="InitializeParameters(int)"/> with seed 0.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -357,7 +361,12 @@ namespace Precise
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            global::System.Span<double> g = __batchGradient ??= new double[ParameterCount];
+            if (!__batchGradient.IsAllocated)
+            {
+                __batchGradient = global::NetCompiler.Generated.AlignedBuffer<double>.Allocate(26);
+            }
+            global::System.Span<double> buffer = __batchGradient.Span;
+            global::System.Span<double> g = buffer;
             g.Clear();
             double loss = 0d;
             int row = 0;
@@ -562,10 +571,10 @@ namespace Precise
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        private static double[] __CreateParameters()
+        private static global::NetCompiler.Generated.AlignedBuffer<double> __CreateParameters()
         {
-            double[] parameters = new double[ParameterCount];
-            __Initialize(parameters, 0);
+            global::NetCompiler.Generated.AlignedBuffer<double> parameters = global::NetCompiler.Generated.AlignedBuffer<double>.Allocate(ParameterCount);
+            __Initialize(parameters.Span, 0);
             return parameters;
         }
 

@@ -44,17 +44,21 @@ namespace Losses
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 1024;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, and with looped layers the values that 4 rows keep for their gradients.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, with looped layers the values that 4 rows keep for their gradients, and 64 bytes that let the block start on a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 1020;
+        public const int BatchGradientBytes = 1084;
 
-        /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>).</summary>
+        /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>): pinned, from a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        private readonly float[] __parameters = __CreateParameters();
+        private readonly global::NetCompiler.Generated.AlignedBuffer<float> __parameterBuffer = __CreateParameters();
+
+        /// <summary>The span of <see cref="__parameterBuffer"/>.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        private global::System.Span<float> __parameters => __parameterBuffer.Span;
 
         /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        private float[]? __batchGradient;
+        private global::NetCompiler.Generated.AlignedBuffer<float> __batchGradient;
 
         /// <summary>Creates the network with its parameters initialized as by <see cref="InitializeParameters(int)"/> with seed 0.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -331,7 +335,11 @@ namespace Losses
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
             // The summed gradient, then the lane pass's per-lane sums: one buffer, allocated by the first call.
-            global::System.Span<float> buffer = __batchGradient ??= new float[255];
+            if (!__batchGradient.IsAllocated)
+            {
+                __batchGradient = global::NetCompiler.Generated.AlignedBuffer<float>.Allocate(255);
+            }
+            global::System.Span<float> buffer = __batchGradient.Span;
             global::System.Span<float> g = buffer.Slice(0, ParameterCount);
             g.Clear();
             float loss = 0f;
@@ -784,10 +792,10 @@ namespace Losses
 
         /// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        private static float[] __CreateParameters()
+        private static global::NetCompiler.Generated.AlignedBuffer<float> __CreateParameters()
         {
-            float[] parameters = new float[ParameterCount];
-            __Initialize(parameters, 0);
+            global::NetCompiler.Generated.AlignedBuffer<float> parameters = global::NetCompiler.Generated.AlignedBuffer<float>.Allocate(ParameterCount);
+            __Initialize(parameters.Span, 0);
             return parameters;
         }
 
