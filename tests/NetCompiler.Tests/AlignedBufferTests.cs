@@ -33,15 +33,15 @@ namespace NetCompiler.Tests
             for (int length = 0; length <= 70; length++)
             {
                 keep.Add(new byte[length * 3]); // vary where the next array lands
-                Check(AlignedBuffer<float>.Allocate(length), length);
-                Check(AlignedBuffer<double>.Allocate(length), length);
+                CheckBuffer(AlignedBuffer<float>.Allocate(length), length);
+                CheckBuffer(AlignedBuffer<double>.Allocate(length), length);
             }
 
-            Check(AlignedBuffer<float>.Allocate(100_003), 100_003);
+            CheckBuffer(AlignedBuffer<float>.Allocate(100_003), 100_003);
             Assert.False(default(AlignedBuffer<float>).IsAllocated);
             GC.KeepAlive(keep);
 
-            static void Check<T>(AlignedBuffer<T> buffer, int length)
+            static void CheckBuffer<T>(AlignedBuffer<T> buffer, int length)
                 where T : unmanaged, INumberBase<T>
             {
                 Assert.True(buffer.IsAllocated);
@@ -61,18 +61,18 @@ namespace NetCompiler.Tests
                 object network = Activator.CreateInstance(type)!;
                 if (network is INet<float> f)
                 {
-                    Check(type, f, failures);
+                    CheckNetwork(type, f, failures);
                 }
                 else
                 {
-                    Check(type, (INet<double>)network, failures);
+                    CheckNetwork(type, (INet<double>)network, failures);
                 }
             }
 
             Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
         }
 
-        private static void Check<T>(Type type, INet<T> network, List<string> failures)
+        private static void CheckNetwork<T>(Type type, INet<T> network, List<string> failures)
             where T : unmanaged, IFloatingPointIeee754<T>
         {
             string name = NetworkCatalog.NameOf(type);
