@@ -277,7 +277,7 @@ public class GeneratedCodeTests
         // Decided by measurement (README, "Speed against other .NET options"): no tier-0 phase for a network.
         string text = GeneratorHarness.GeneratedSources(GeneratorHarness.Run(DigitsSource)).Values.Single();
         const string Optimize = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
-        foreach (string method in new[] { "public float ComputeLoss(", "public float Train(", "public float TrainBatch(", "private void __Forward(", "private float __Gradient(", "private float __Backpropagate(", "private static void __GroupGradient(" })
+        foreach (string method in new[] { "public float ComputeLoss(", "public float Train(", "public float TrainBatch(", "private void __Forward(", "private float __Gradient(", "private float __Backpropagate(", "private void __ChunkSums(", "private static void __ChunkGradient(" })
         {
             int at = text.IndexOf(method, System.StringComparison.Ordinal);
             Assert.True(at > 0, method);
@@ -285,7 +285,7 @@ public class GeneratedCodeTests
             Assert.Contains(Optimize, header);
         }
 
-        Assert.Equal(7, System.Text.RegularExpressions.Regex.Matches(text, System.Text.RegularExpressions.Regex.Escape(Optimize)).Count);
+        Assert.Equal(8, System.Text.RegularExpressions.Regex.Matches(text, System.Text.RegularExpressions.Regex.Escape(Optimize)).Count);
     }
 
     [Fact]
@@ -299,8 +299,8 @@ public class GeneratedCodeTests
         Assert.Contains("// Layer 2: Dense 32 -> 32, Identity, bias (looped: over 2048 unrolled weights in the network).", text);
         Assert.DoesNotMatch(@"// Layer ([2-9]|\d{2,}): [^\n]*\(unrolled\)", text);
         Assert.Contains("// Layer 255: Dense 32 -> 32, Identity, bias (looped: over 2048 unrolled weights in the network).", text);
-        // 255 looped layers, each written out in five methods (about 6 KB per layer and method), stay far below that.
-        Assert.True(text.Length < 10_000_000, $"{text.Length} characters");
+        // 255 looped layers, each written out in six methods (about 7 KB per layer and method), stay far below that.
+        Assert.True(text.Length < 12_000_000, $"{text.Length} characters");
     }
 
     [Fact]

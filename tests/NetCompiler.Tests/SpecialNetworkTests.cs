@@ -90,12 +90,14 @@ namespace NetCompiler.Tests
                 unrolledWeights += unrolledLayers[l] ? layer.WeightCount : 0;
             }
 
-            // The batch buffer: the summed gradient, then for 4 rows at a time what each row keeps for the looped
-            // layers' grouped gradient (their deltas, and the values of the layer before as their inputs).
-            int kept = 0;
+            // The batch buffer: the summed gradient, then for up to 32 rows at a time what each row keeps for the looped
+            // layers' chunked gradient (their deltas, and the values of the layer before as their inputs); a looped
+            // first layer's weighted sums are kept too (computed for the whole chunk), and are layer 1's inputs.
+            int kept = unrolledLayers[0] ? 0 : r.Layers[0].Units;
             for (int l = 0; l < r.Layers.Count; l++)
             {
-                kept += unrolledLayers[l] ? 0 : r.Layers[l].Units + (l > 0 ? r.Layers[l].Inputs : 0);
+                bool inputsKept = l > 0 && !(l == 1 && !unrolledLayers[0]);
+                kept += unrolledLayers[l] ? 0 : r.Layers[l].Units + (inputsKept ? r.Layers[l].Inputs : 0);
             }
 
             // TrainBatch's lane-per-sample pass (float, at most 256 parameters) keeps its per-lane gradient sums, 16 lanes
@@ -103,7 +105,7 @@ namespace NetCompiler.Tests
             bool lanes = size == 4 && r.ParameterCount <= 256;
             int laneSums = lanes ? 16 * r.ParameterCount : 0;
             // The buffer is an AlignedBuffer: 64 bytes more, so that it can start on a 64-byte boundary.
-            Assert.Equal(((r.ParameterCount + (4 * kept) + laneSums) * size) + 64, NetworkCatalog.Constant(type, "BatchGradientBytes"));
+            Assert.Equal(((r.ParameterCount + (32 * kept) + laneSums) * size) + 64, NetworkCatalog.Constant(type, "BatchGradientBytes"));
 
             int forward = 0, training = 0;
             for (int l = 0; l < r.Layers.Count; l++)

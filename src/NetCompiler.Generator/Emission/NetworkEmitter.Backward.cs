@@ -11,7 +11,7 @@ internal static partial class NetworkEmitter
         Gradient,
         Train,
 
-        /// <summary>As <see cref="Gradient"/> for unrolled layers; looped layers leave their deltas and inputs in <c>keep</c> for <c>__GroupGradient</c>.</summary>
+        /// <summary>As <see cref="Gradient"/> for unrolled layers; looped layers leave their deltas and inputs in <c>keep</c> for <c>__ChunkGradient</c>.</summary>
         Deferred,
     }
 
@@ -219,7 +219,7 @@ internal static partial class NetworkEmitter
         w.Line();
         if (mode == BackwardMode.Deferred && !layer.Unrolled)
         {
-            w.Line($"// Layer {l} gradient: left to __GroupGradient, which adds it for {NetworkPlan.BatchGroup} samples at once from the deltas and inputs kept in keep.");
+            w.Line($"// Layer {l} gradient: left to __ChunkGradient, which adds it for up to {NetworkPlan.BatchChunk} samples at once from the deltas and inputs kept in keep.");
             return;
         }
 
@@ -324,21 +324,24 @@ internal static partial class NetworkEmitter
         w.Close();
     }
 
+    /// <summary>Rows j of a weight matrix that <c>__ChunkGradient</c> handles together (each input vector loaded once for all).</summary>
+    private const int ChunkRowBlock = 4;
+
     /// <summary>
-    /// <c>__GroupGradient</c>: the looped layers' gradients of <see cref="NetworkPlan.BatchGroup"/> samples at once,
-    /// dE/dw_ji = sum_s delta_j^(s) * o_i^(s), so that each gradient row is loaded and stored once per group rather than once per sample.
+    /// <c>__ChunkGradient</c>: the looped layers' gradients summed over up to <see cref="NetworkPlan.BatchChunk"/> samples,
+    /// dE/dw_ji = sum_s delta_j^(s) * o_i^(s), scaled and added to a target (the summed gradient, or the parameters
+    /// themselves for a fused step), so that each weight row is loaded and stored once per chunk rather than once per sample.
     /// </summary>
-    private static void WriteGroupGradient(SourceWriter w, NetworkPlan plan)
+    private static void WriteChunkGradient(SourceWriter w, NetworkPlan plan)
     {
         string t = plan.T;
-        int group = NetworkPlan.BatchGroup;
-        string vm = NetworkPlan.VectorMath;
-        w.Line($"/// <summary>Adds the gradient of the looped layers for {group} samples whose backpropagation left their deltas and inputs in <paramref name=\"keep\"/> ({group} slices of {plan.KeepLength} values); <paramref name=\"inputs\"/> holds the {group} samples.</summary>");
+        w.Line($"/// <summary>For the looped layers: target += scale * (sum over the <paramref name=\"rows\"/> samples of dE/dp), from the deltas and inputs their backpropagation left in <paramref name=\"keep\"/> (a slice of {plan.KeepLength} values per sample); <paramref name=\"inputs\"/> holds the samples.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line(OptimizeAttribute);
-        w.Open($"private static void __GroupGradient(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> keep, global::System.Span<{t}> gradient)");
-        w.Line($"ref {t} gRef = ref {plan.Reference("gradient")};");
+        w.Open($"private static void __ChunkGradient(global::System.ReadOnlySpan<{t}> inputs, global::System.ReadOnlySpan<{t}> keep, int rows, global::System.Span<{t}> target, {t} scale)");
+        w.Line($"ref {t} tRef = ref {plan.Reference("target")};");
         w.Line($"ref {t} keepRef = ref {plan.Reference("keep")};");
+        w.Line($"{plan.Vector} scales = new {plan.Vector}(scale);");
         foreach (LayerPlan layer in plan.Layers)
         {
             if (layer.Unrolled)
@@ -347,57 +350,133 @@ internal static partial class NetworkEmitter
             }
 
             int l = layer.Index;
-            string samples = string.Join(" + ", Enumerable.Range(0, group).Select(s => $"delta_j^({s}) * o_i^({s})"));
             w.Line();
-            w.Line($"// Layer {l}: dE/dw_ji += {samples}{(layer.Bias ? ", dE/db_j += the sum of the deltas" : string.Empty)}.");
+            w.Line($"// Layer {l}: dE/dw_ji = sum_s delta_j^(s) * o_i^(s) over the samples s{(layer.Bias ? ", dE/db_j = sum_s delta_j^(s)" : string.Empty)}; target += scale * dE/dp.");
+            w.Line($"// {ChunkRowBlock} rows j and two vectors of inputs i at a time: per sample, two vectors o_i and {ChunkRowBlock} deltas go into {2 * ChunkRowBlock} running sums;");
+            w.Line("// the target row is then loaded and stored once. The sums run over the samples in order, whatever the vector width.");
             w.Open();
-            if (l == 0)
-            {
-                w.Line($"ref {t} x0 = ref {plan.Reference("inputs")};");
-            }
-            else
-            {
-                w.Line($"ref {t} x0 = ref {NetworkPlan.Unsafe}.Add(ref keepRef, {plan.KeptInputOffset(l)});");
-            }
-
-            int stride = l == 0 ? plan.InputCount : plan.KeepLength;
-            for (int s = 1; s < group; s++)
-            {
-                w.Line($"ref {t} x{s} = ref {NetworkPlan.Unsafe}.Add(ref x{s - 1}, {stride});");
-            }
-
-            w.Line($"ref {t} d0 = ref {NetworkPlan.Unsafe}.Add(ref keepRef, {plan.KeptDeltaOffset(l)});");
-            for (int s = 1; s < group; s++)
-            {
-                w.Line($"ref {t} d{s} = ref {NetworkPlan.Unsafe}.Add(ref d{s - 1}, {plan.KeepLength});");
-            }
-
-            w.Open($"for (int j = 0; j < {layer.Units}; j++)");
-            w.Line($"{t} {string.Join(", ", Enumerable.Range(0, group).Select(s => $"a{s} = {NetworkPlan.Unsafe}.Add(ref d{s}, j)"))};");
-            if (layer.Activation == Activation.ReLU)
-            {
-                w.Open($"if ({string.Join(" && ", Enumerable.Range(0, group).Select(s => $"a{s} == {plan.Lit(0)}"))})");
-                w.Line("continue; // a ReLU unit that is off for all these rows: nothing to add");
-                w.Close();
-            }
-
-            w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, group).Select(s => $"v{s} = new {plan.Vector}(a{s})"))};");
-            w.Line($"ref {t} g = ref {NetworkPlan.Unsafe}.Add(ref gRef, {layer.WeightOffset} + {layer.Inputs} * j);");
-            string vectorSum = MultiplyAddChain($"{vm}.Load(ref g, i)", Enumerable.Range(0, group).Select(s => ($"v{s}", $"{vm}.Load(ref x{s}, i)")));
-            string scalarSum = string.Join(" + ", Enumerable.Range(0, group).Select(s => $"a{s} * {NetworkPlan.Unsafe}.Add(ref x{s}, i)"));
-            WriteVectorLoop(w, plan, "i", layer.Inputs,
-                new[] { $"{vm}.Store(ref g, i, {vectorSum});" },
-                new[] { $"{NetworkPlan.Unsafe}.Add(ref g, i) += {scalarSum};" });
-            if (layer.Bias)
-            {
-                w.Line($"{NetworkPlan.Unsafe}.Add(ref gRef, {layer.BiasOffset} + j) += {string.Join(" + ", Enumerable.Range(0, group).Select(s => $"a{s}"))};");
-            }
-
-            w.Close();
+            w.Line(l == 0
+                ? $"ref {t} x = ref {plan.Reference("inputs")};"
+                : $"ref {t} x = ref {NetworkPlan.Unsafe}.Add(ref keepRef, {plan.KeptInputOffset(l)});");
+            w.Line($"ref {t} d = ref {NetworkPlan.Unsafe}.Add(ref keepRef, {plan.KeptDeltaOffset(l)});");
+            WriteRowBlocks(w, layer.Units, "j", (block, j) => WriteChunkRows(w, plan, layer, block, j), ChunkRowBlock);
             w.Close();
         }
 
         w.Close();
         w.Line();
+    }
+
+    /// <summary>Rows j .. j + <paramref name="rows"/> - 1 of <see cref="WriteChunkGradient"/> for one layer.</summary>
+    private static void WriteChunkRows(SourceWriter w, NetworkPlan plan, LayerPlan layer, int rows, string j)
+    {
+        string t = plan.T;
+        string vm = NetworkPlan.VectorMath;
+        string u = NetworkPlan.Unsafe;
+        string v = plan.Vector;
+        int n = layer.Inputs;
+        int stride = layer.Index == 0 ? plan.InputCount : plan.KeepLength;
+        w.Line($"ref {t} t0 = ref {u}.Add(ref tRef, {layer.WeightOffset} + {n} * {j});");
+        for (int r = 1; r < rows; r++)
+        {
+            w.Line($"ref {t} t{r} = ref {u}.Add(ref t{r - 1}, {n});");
+        }
+
+        w.Line("int i = 0;");
+        void Pass(int vectors, string header)
+        {
+            w.Open(header);
+            var sums = new List<string>();
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < vectors; c++)
+                {
+                    sums.Add($"a{r}_{c}");
+                }
+            }
+
+            w.Line(vectors == 0
+                ? $"{t} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"a{r} = {plan.Lit(0)}"))};"
+                : $"{v} {string.Join(", ", sums.Select(a => $"{a} = {v}.Zero"))};");
+            w.Line($"ref {t} xs = ref x;");
+            w.Line($"ref {t} ds = ref {u}.Add(ref d, {j});");
+            w.Open("for (int s = 0; s < rows; s++)");
+            if (vectors == 0)
+            {
+                w.Line($"{t} xi = {u}.Add(ref xs, i);");
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"a{r} += {u}.Add(ref ds, {r}) * xi;");
+                }
+            }
+            else
+            {
+                for (int c = 0; c < vectors; c++)
+                {
+                    w.Line($"{v} x{c} = {vm}.Load(ref xs, {(c == 0 ? "i" : $"i + {v}.Count")});");
+                }
+
+                for (int r = 0; r < rows; r++)
+                {
+                    w.Line($"{v} v{r} = new {v}({u}.Add(ref ds, {r}));");
+                    for (int c = 0; c < vectors; c++)
+                    {
+                        w.Line($"a{r}_{c} = {vm}.MultiplyAdd(v{r}, x{c}, a{r}_{c});");
+                    }
+                }
+            }
+
+            w.Line($"xs = ref {u}.Add(ref xs, {stride});");
+            w.Line($"ds = ref {u}.Add(ref ds, {plan.KeepLength});");
+            w.Close();
+            for (int r = 0; r < rows; r++)
+            {
+                if (vectors == 0)
+                {
+                    w.Line($"{u}.Add(ref t{r}, i) += scale * a{r};");
+                    continue;
+                }
+
+                for (int c = 0; c < vectors; c++)
+                {
+                    string at = c == 0 ? "i" : $"i + {v}.Count";
+                    w.Line($"{vm}.Store(ref t{r}, {at}, {vm}.MultiplyAdd(scales, a{r}_{c}, {vm}.Load(ref t{r}, {at})));");
+                }
+            }
+
+            w.Close();
+        }
+
+        Pass(2, $"for (; i <= {n} - 2 * {v}.Count; i += 2 * {v}.Count)");
+        if (n % (2 * NetworkPlan.WidestVector) != 0)
+        {
+            Pass(1, $"for (; i <= {n} - {v}.Count; i += {v}.Count)");
+        }
+
+        if (n % NetworkPlan.WidestVector != 0)
+        {
+            Pass(0, $"for (; i < {n}; i++)");
+        }
+
+        if (layer.Bias)
+        {
+            w.Open();
+            w.Line($"{t} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"b{r} = {plan.Lit(0)}"))};");
+            w.Line($"ref {t} ds = ref {u}.Add(ref d, {j});");
+            w.Open("for (int s = 0; s < rows; s++)");
+            for (int r = 0; r < rows; r++)
+            {
+                w.Line($"b{r} += {u}.Add(ref ds, {r});");
+            }
+
+            w.Line($"ds = ref {u}.Add(ref ds, {plan.KeepLength});");
+            w.Close();
+            for (int r = 0; r < rows; r++)
+            {
+                w.Line($"{u}.Add(ref tRef, {layer.BiasOffset} + {Plus(j, r)}) += scale * b{r};");
+            }
+
+            w.Close();
+        }
     }
 }

@@ -76,7 +76,9 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>The forward pass: every layer's net_j and o_j, from the inputs to the outputs y_k = o_k of the last layer.</summary>
-    private static void WriteForwardPass(SourceWriter w, NetworkPlan plan)
+    /// <param name="firstSumsDone">Layer 0 is looped and its weighted sums are already in its target span (written for a whole
+    /// chunk of samples by <c>__ChunkSums</c>): only its activation is written.</param>
+    private static void WriteForwardPass(SourceWriter w, NetworkPlan plan, bool firstSumsDone = false)
     {
         if (plan.InputInLocals)
         {
@@ -97,7 +99,7 @@ internal static partial class NetworkEmitter
             }
             else
             {
-                WriteLoopedLayer(w, plan, layer);
+                WriteLoopedLayer(w, plan, layer, firstSumsDone && layer.Index == 0);
             }
         }
     }
@@ -181,15 +183,30 @@ internal static partial class NetworkEmitter
     /// <summary>Rows per block of a looped forward pass: <see cref="SummedRowBlock"/> for float, <see cref="RowBlock"/> for double.</summary>
     private static int DotRowBlock(NetworkPlan plan) => plan.VectorKernels ? SummedRowBlock : RowBlock;
 
-    private static void WriteLoopedLayer(SourceWriter w, NetworkPlan plan, LayerPlan layer)
+    private static void WriteLoopedLayer(SourceWriter w, NetworkPlan plan, LayerPlan layer, bool sumsDone = false)
     {
         int l = layer.Index;
-        bool softmax = layer.Activation == Activation.Softmax;
-        bool keepNet = plan.KeepsNetSpan(l);
 
         // Where net_j goes: straight into o_j for Identity and the ReLUs (applied on the way), into o_j and then
         // transformed in place for Sigmoid and Tanh, into net_j for softmax or when the loss needs it.
-        string target = keepNet ? $"net{l}" : $"o{l}";
+        string target = plan.SumsTarget(l);
+        if (sumsDone)
+        {
+            w.Line(layer.Bias ? "// net_j = sum_i w_ji * o_i + b_j" : "// net_j = sum_i w_ji * o_i");
+            w.Line($"// Already in {target}: __ChunkSums computed it for the whole chunk of samples, two at a time (each weight loaded once for both).");
+        }
+        else
+        {
+            WriteLoopedSums(w, plan, layer, target);
+        }
+
+        WriteLoopedActivation(w, plan, layer, target);
+    }
+
+    /// <summary>net_j of a looped layer into <paramref name="target"/>, row blocks by <see cref="WriteDotRows"/>.</summary>
+    private static void WriteLoopedSums(SourceWriter w, NetworkPlan plan, LayerPlan layer, string target)
+    {
+        int l = layer.Index;
         int block = DotRowBlock(plan);
         int shown = System.Math.Min(block, layer.Units);
         w.Line(layer.Bias ? "// net_j = sum_i w_ji * o_i + b_j" : "// net_j = sum_i w_ji * o_i");
@@ -213,8 +230,53 @@ internal static partial class NetworkEmitter
         w.Line($"ref {plan.T} dst = ref {plan.Reference(target)};");
         WriteRowBlocks(w, layer.Units, "j", (rows, j) => WriteDotRows(w, plan, layer, rows, j), block);
         w.Close();
+    }
 
-        if (softmax)
+    /// <summary>
+    /// <c>__ChunkSums</c>: the first layer's weighted sums for a chunk of samples, two samples at a time so that each
+    /// weight vector is loaded once for both (the first layer's weights are the largest block a sample reads); each
+    /// sample's sums are formed exactly as <c>__Forward</c> forms them.
+    /// </summary>
+    private static void WriteChunkSums(SourceWriter w, NetworkPlan plan)
+    {
+        string t = plan.T;
+        string u = NetworkPlan.Unsafe;
+        LayerPlan layer = plan.Layers[0];
+        int block = DotRowBlock(plan);
+        int offset = plan.KeptSpans[plan.SumsTarget(0)];
+        w.Line($"/// <summary>Layer 0's net_j = sum_i w_ji * x_i{(layer.Bias ? " + b_j" : string.Empty)} for the <paramref name=\"rows\"/> samples of <paramref name=\"inputs\"/>, into each sample's slice of <paramref name=\"keep\"/> ({plan.SumsTarget(0)}, at {offset}).</summary>");
+        w.Line(GeneratedCodeAttribute);
+        w.Line(OptimizeAttribute);
+        w.Open($"private void __ChunkSums(global::System.ReadOnlySpan<{t}> inputs, global::System.Span<{t}> keep, int rows)");
+        w.Line($"global::System.ReadOnlySpan<{t}> p = __parameters;");
+        w.Line($"ref {t} pRef = ref {plan.Reference("p")};");
+        w.Line($"ref {t} w = ref {u}.Add(ref pRef, {layer.WeightOffset});");
+        w.Line($"ref {t} inputRef = ref {plan.Reference("inputs")};");
+        w.Line($"ref {t} keepRef = ref {plan.Reference("keep")};");
+        w.Line("int s = 0;");
+        w.Line($"// Two samples at a time: {System.Math.Min(block, layer.Units)} rows of W and both samples' running sums per pass over the inputs.");
+        w.Open("for (; s <= rows - 2; s += 2)");
+        w.Line($"ref {t} x = ref {u}.Add(ref inputRef, s * {plan.InputCount});");
+        w.Line($"ref {t} x2 = ref {u}.Add(ref x, {plan.InputCount});");
+        w.Line($"ref {t} dst = ref {u}.Add(ref keepRef, (s * {plan.KeepLength}) + {offset});");
+        w.Line($"ref {t} dst2 = ref {u}.Add(ref dst, {plan.KeepLength});");
+        WriteRowBlocks(w, layer.Units, "j", (rows, j) => WriteDotRows(w, plan, layer, rows, j, pair: true), block);
+        w.Close();
+        w.Line("// The last sample of an odd count alone.");
+        w.Open("if (s < rows)");
+        w.Line($"ref {t} x = ref {u}.Add(ref inputRef, s * {plan.InputCount});");
+        w.Line($"ref {t} dst = ref {u}.Add(ref keepRef, (s * {plan.KeepLength}) + {offset});");
+        WriteRowBlocks(w, layer.Units, "j", (rows, j) => WriteDotRows(w, plan, layer, rows, j), block);
+        w.Close();
+        w.Close();
+        w.Line();
+    }
+
+    /// <summary>o_j = f(net_j) of a looped layer whose weighted sums are in <paramref name="target"/>.</summary>
+    private static void WriteLoopedActivation(SourceWriter w, NetworkPlan plan, LayerPlan layer, string target)
+    {
+        int l = layer.Index;
+        if (layer.Activation == Activation.Softmax)
         {
             w.Line($"// {ActivationFormulas.Describe(layer.Activation)}");
             w.Line($"{plan.T} max{l};");
@@ -363,48 +425,78 @@ internal static partial class NetworkEmitter
     }
 
     /// <summary>net[j + r] = sum_i w[inputs * (j + r) + i] * x[i] (+ b) for the rows r &lt; <paramref name="rows"/>.</summary>
-    private static void WriteDotRows(SourceWriter w, NetworkPlan plan, LayerPlan layer, int rows, string j)
+    /// <param name="pair">Two samples at once: the second sample's inputs at <c>x2</c>, its sums into <c>dst2</c>; each
+    /// weight vector is loaded once for both, and each sample's sums are formed exactly as for one.</param>
+    private static void WriteDotRows(SourceWriter w, NetworkPlan plan, LayerPlan layer, int rows, string j, bool pair = false)
     {
         int n = layer.Inputs;
         string vm = NetworkPlan.VectorMath;
+        string[] samples = pair ? new[] { string.Empty, "2" } : new[] { string.Empty };
         WriteRowRefs(w, plan, n, rows, j);
 
-        w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r} = {plan.Vector}.Zero"))};");
+        w.Line($"{plan.Vector} {string.Join(", ", samples.SelectMany(x => Enumerable.Range(0, rows).Select(r => $"s{r}{Suffix(x)} = {plan.Vector}.Zero")))};");
         w.Line("int i = 0;");
         w.Open($"for (; i <= {n} - {plan.Vector}.Count; i += {plan.Vector}.Count)");
-        w.Line($"{plan.Vector} xi = {vm}.Load(ref x, i);");
+        foreach (string x in samples)
+        {
+            w.Line($"{plan.Vector} xi{x} = {vm}.Load(ref x{x}, i);");
+        }
+
         for (int r = 0; r < rows; r++)
         {
-            w.Line($"s{r} = {vm}.MultiplyAdd({vm}.Load(ref w{r}, i), xi, s{r});");
+            if (!pair)
+            {
+                w.Line($"s{r} = {vm}.MultiplyAdd({vm}.Load(ref w{r}, i), xi, s{r});");
+                continue;
+            }
+
+            w.Line($"{plan.Vector} wi{r} = {vm}.Load(ref w{r}, i);");
+            foreach (string x in samples)
+            {
+                w.Line($"s{r}{Suffix(x)} = {vm}.MultiplyAdd(wi{r}, xi{x}, s{r}{Suffix(x)});");
+            }
         }
 
         w.Close();
         if (rows == SummedRowBlock && plan.VectorKernels)
         {
-            string sums = string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r}"));
-            string bias = layer.Bias ? $"ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.BiasOffset} + {j}), " : "";
-            w.Line($"{vm}.StoreSums(ref {NetworkPlan.Unsafe}.Add(ref dst, {j}), {bias}{sums});");
-            WriteInputTail(w, plan, n, rows, r => $"{NetworkPlan.Unsafe}.Add(ref dst, {Plus(j, r)})");
+            foreach (string x in samples)
+            {
+                string sums = string.Join(", ", Enumerable.Range(0, rows).Select(r => $"s{r}{Suffix(x)}"));
+                string bias = layer.Bias ? $"ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.BiasOffset} + {j}), " : "";
+                w.Line($"{vm}.StoreSums(ref {NetworkPlan.Unsafe}.Add(ref dst{x}, {j}), {bias}{sums});");
+            }
+
+            WriteInputTail(w, plan, n, rows, samples, (x, r) => $"{NetworkPlan.Unsafe}.Add(ref dst{x}, {Plus(j, r)})");
             return;
         }
 
-        for (int r = 0; r < rows; r++)
+        foreach (string x in samples)
         {
-            w.Line($"{plan.T} dot{r} = global::System.Numerics.Vector.Sum(s{r});");
+            for (int r = 0; r < rows; r++)
+            {
+                w.Line($"{plan.T} dot{r}{Suffix(x)} = global::System.Numerics.Vector.Sum(s{r}{Suffix(x)});");
+            }
         }
 
-        WriteInputTail(w, plan, n, rows, r => $"dot{r}");
+        WriteInputTail(w, plan, n, rows, samples, (x, r) => $"dot{r}{Suffix(x)}");
 
-        for (int r = 0; r < rows; r++)
+        foreach (string x in samples)
         {
-            string at = r == 0 ? j : $"{j} + {r}";
-            string value = layer.Bias ? $"dot{r} + p[{layer.BiasOffset} + {at}]" : $"dot{r}";
-            w.Line($"{NetworkPlan.Unsafe}.Add(ref dst, {at}) = {value};");
+            for (int r = 0; r < rows; r++)
+            {
+                string at = r == 0 ? j : $"{j} + {r}";
+                string value = layer.Bias ? $"dot{r}{Suffix(x)} + p[{layer.BiasOffset} + {at}]" : $"dot{r}{Suffix(x)}";
+                w.Line($"{NetworkPlan.Unsafe}.Add(ref dst{x}, {at}) = {value};");
+            }
         }
     }
 
+    /// <summary>The name suffix of the second sample's sums ("_2"), empty for the first.</summary>
+    private static string Suffix(string sample) => sample.Length == 0 ? string.Empty : "_" + sample;
+
     /// <summary>The inputs after the last whole vector (if the width can leave any), added one by one into each row's <paramref name="target"/>.</summary>
-    private static void WriteInputTail(SourceWriter w, NetworkPlan plan, int inputs, int rows, System.Func<int, string> target)
+    private static void WriteInputTail(SourceWriter w, NetworkPlan plan, int inputs, int rows, string[] samples, System.Func<string, int, string> target)
     {
         if (inputs % NetworkPlan.WidestVector == 0)
         {
@@ -412,10 +504,17 @@ internal static partial class NetworkEmitter
         }
 
         w.Open($"for (; i < {inputs}; i++)");
-        w.Line($"{plan.T} xi = {NetworkPlan.Unsafe}.Add(ref x, i);");
+        foreach (string x in samples)
+        {
+            w.Line($"{plan.T} xi{x} = {NetworkPlan.Unsafe}.Add(ref x{x}, i);");
+        }
+
         for (int r = 0; r < rows; r++)
         {
-            w.Line($"{target(r)} += {NetworkPlan.Unsafe}.Add(ref w{r}, i) * xi;");
+            foreach (string x in samples)
+            {
+                w.Line($"{target(x, r)} += {NetworkPlan.Unsafe}.Add(ref w{r}, i) * xi{x};");
+            }
         }
 
         w.Close();

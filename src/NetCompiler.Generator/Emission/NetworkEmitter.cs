@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using NetCompiler.Generator.Model;
 
 namespace NetCompiler.Generator.Emission;
@@ -99,7 +100,7 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCodeAttribute);
         w.Line($"public const int TrainingScratchBytes = {Literals.Int(plan.ScratchBytes(backward: true) + plan.LaneScratchBytes)};");
         w.Line();
-        w.Line($"/// <summary>Heap memory that the first <see cref=\"{TrainBatchCref(plan)}\"/> call allocates, once: the summed gradient, with looped layers the values that {NetworkPlan.BatchGroup} rows keep for their gradients, and {AlignmentBytes} bytes that let the block start on a {AlignmentBytes}-byte boundary.</summary>");
+        w.Line($"/// <summary>Heap memory that the first <see cref=\"{TrainBatchCref(plan)}\"/> call allocates, once: the summed gradient, with looped layers the values that up to {NetworkPlan.BatchChunk} rows keep for their gradients, and {AlignmentBytes} bytes that let the block start on a {AlignmentBytes}-byte boundary.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"public const int BatchGradientBytes = {Literals.Int(plan.BatchBufferLength * plan.ScalarBytes + AlignmentBytes)};");
         w.Line();
@@ -111,7 +112,7 @@ internal static partial class NetworkEmitter
         w.Line(GeneratedCodeAttribute);
         w.Line($"private global::System.Span<{t}> __parameters => __parameterBuffer.Span;");
         w.Line();
-        w.Line($"/// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref=\"{TrainBatchCref(plan)}\"/> call.</summary>");
+        w.Line($"/// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__ChunkGradient</c>); allocated by the first <see cref=\"{TrainBatchCref(plan)}\"/> call.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Line($"private {AlignedBuffer(t)} __batchGradient;");
         w.Line();
@@ -258,49 +259,21 @@ internal static partial class NetworkEmitter
             {
                 WriteLaneBatch(w, plan);
             }
+
+            w.Open("for (; row < count; row++)");
+            w.Line("loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);");
+            w.Close();
+            w.Line();
+            w.Line("// p <- p - eta * (1/k) * sum_r dE_r/dp");
+            w.Line($"{t} step = learningRate / count;");
+            w.Line($"global::System.Span<{t}> p = __parameters;");
+            WriteStep(w, plan, 0, plan.ParameterCount);
         }
         else
         {
-            int group = NetworkPlan.BatchGroup;
-            w.Line($"// The looped layers' gradients go {group} rows at a time: each row's backpropagation leaves its deltas and inputs in");
-            w.Line($"// keep, and __GroupGradient adds the {group} rows' dE/dw_ji = delta_j * o_i to each gradient row in one pass.");
-            WriteBatchBuffer(w, plan, plan.BatchBufferLength);
-            w.Line("global::System.Span<" + t + "> g = buffer.Slice(0, ParameterCount);");
-            w.Line($"global::System.Span<{t}> keep = buffer.Slice(ParameterCount, {group * plan.KeepLength});");
-            w.Line("g.Clear();");
-            w.Line($"{t} loss = {plan.Lit(0)};");
-            w.Line("int row = 0;");
-            if (plan.LaneBatch)
-            {
-                WriteLaneBatch(w, plan);
-            }
-
-            w.Open($"for (; row <= count - {group}; row += {group})");
-            for (int s = 0; s < group; s++)
-            {
-                string r = s == 0 ? "row" : $"(row + {s})";
-                w.Line($"loss += __Backpropagate(inputs.Slice({r} * InputCount, InputCount), targets.Slice({r} * OutputCount, OutputCount), g, keep.Slice({s * plan.KeepLength}, {plan.KeepLength}));");
-            }
-
-            w.Line($"__GroupGradient(inputs.Slice(row * InputCount, {group} * InputCount), keep, g);");
-            w.Close();
+            WriteChunkedBatch(w, plan);
         }
 
-        w.Open("for (; row < count; row++)");
-        w.Line("loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);");
-        w.Close();
-        w.Line();
-        w.Line("// p <- p - eta * (1/k) * sum_r dE_r/dp");
-        w.Line($"{t} step = learningRate / count;");
-        w.Line($"global::System.Span<{t}> p = __parameters;");
-        w.Open();
-        w.Line($"ref {t} pRef = ref {plan.Reference("p")};");
-        w.Line($"ref {t} gRef = ref {plan.Reference("g")};");
-        w.Line($"{plan.Vector} steps = new {plan.Vector}(step);");
-        WriteVectorLoop(w, plan, "i", plan.ParameterCount,
-            new[] { $"{NetworkPlan.VectorMath}.Store(ref pRef, i, {NetworkPlan.VectorMath}.Load(ref pRef, i) - steps * {NetworkPlan.VectorMath}.Load(ref gRef, i));" },
-            new[] { $"{NetworkPlan.Unsafe}.Add(ref pRef, i) -= step * {NetworkPlan.Unsafe}.Add(ref gRef, i);" });
-        w.Close();
         w.Line("return loss / count;");
         w.Close();
         w.Line();
@@ -344,19 +317,24 @@ internal static partial class NetworkEmitter
 
         if (!plan.AllUnrolled)
         {
-            w.Line("/// <summary>As <see cref=\"__Gradient\"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name=\"keep\"/> for <see cref=\"__GroupGradient\"/>.</summary>");
+            w.Line("/// <summary>As <see cref=\"__Gradient\"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name=\"keep\"/> for <see cref=\"__ChunkGradient\"/>.</summary>");
             w.Line(GeneratedCodeAttribute);
             w.Line(OptimizeAttribute);
             w.Open($"private {t} __Backpropagate(global::System.ReadOnlySpan<{t}> input, global::System.ReadOnlySpan<{t}> target, global::System.Span<{t}> gradient, global::System.Span<{t}> keep)");
             w.Line($"global::System.ReadOnlySpan<{t}> p = __parameters;");
             WriteScratch(w, plan, backward: true, keep: true);
-            WriteForwardPass(w, plan);
+            WriteForwardPass(w, plan, firstSumsDone: plan.ChunkSums);
             WriteLoss(w, plan);
             WriteBackwardPass(w, plan, BackwardMode.Deferred);
             w.Line("return loss;");
             w.Close();
             w.Line();
-            WriteGroupGradient(w, plan);
+            if (plan.ChunkSums)
+            {
+                WriteChunkSums(w, plan);
+            }
+
+            WriteChunkGradient(w, plan);
         }
 
         w.Line("/// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>");
@@ -369,6 +347,151 @@ internal static partial class NetworkEmitter
         w.Line();
 
         WriteInitializeCore(w, plan);
+    }
+
+    /// <summary>
+    /// TrainBatch with looped layers: up to <see cref="NetworkPlan.BatchChunk"/> rows at a time go through
+    /// <c>__Backpropagate</c>, which leaves their deltas and inputs in <c>keep</c>, and then <c>__ChunkGradient</c>, which
+    /// adds their looped-layer gradients in one pass over each weight row. A batch of at most that many rows (and no lane
+    /// pass) steps the looped layers' parameters right there, without a summed gradient for them.
+    /// </summary>
+    private static void WriteChunkedBatch(SourceWriter w, NetworkPlan plan)
+    {
+        string t = plan.T;
+        int chunk = NetworkPlan.BatchChunk;
+        bool canFuse = !plan.LaneBatch;
+        w.Line($"// Up to {chunk} rows at a time: each row's backpropagation leaves its deltas and inputs in keep (the unrolled layers'");
+        w.Line($"// gradients go into g), then __ChunkGradient adds the rows' dE/dw_ji = delta_j * o_i for the looped layers, one pass per weight row.");
+        if (canFuse)
+        {
+            w.Line($"// A batch of at most {chunk} rows is one chunk: __ChunkGradient then applies the looped layers' step itself,");
+            w.Line("// w_ji <- w_ji - (eta/k) * sum_r dE_r/dw_ji, after every row's backpropagation (so at the parameters before the step).");
+        }
+
+        WriteBatchBuffer(w, plan, plan.BatchBufferLength);
+        w.Line($"global::System.Span<{t}> g = buffer.Slice(0, ParameterCount);");
+        w.Line($"global::System.Span<{t}> keep = buffer.Slice(ParameterCount, {chunk * plan.KeepLength});");
+        w.Line($"global::System.Span<{t}> p = __parameters;");
+        w.Line($"{t} step = learningRate / count;");
+        var unrolled = UnrolledRanges(plan);
+        if (canFuse)
+        {
+            w.Line($"bool fused = count <= {chunk};");
+            w.Open("if (fused)");
+            foreach ((int start, int length) in unrolled)
+            {
+                w.Line($"g.Slice({start}, {length}).Clear();");
+            }
+
+            if (unrolled.Count == 0)
+            {
+                w.Line("// Every layer is looped: nothing goes through g.");
+            }
+
+            w.Close();
+            w.Open("else");
+            w.Line("g.Clear();");
+            w.Close();
+        }
+        else
+        {
+            w.Line("g.Clear();");
+        }
+
+        w.Line($"{t} loss = {plan.Lit(0)};");
+        w.Line("int row = 0;");
+        if (plan.LaneBatch)
+        {
+            WriteLaneBatch(w, plan);
+        }
+
+        w.Open("while (row < count)");
+        w.Line($"int rows = global::System.Math.Min(count - row, {chunk});");
+        if (plan.ChunkSums)
+        {
+            w.Line("__ChunkSums(inputs.Slice(row * InputCount, rows * InputCount), keep, rows);");
+        }
+
+        w.Open("for (int s = 0; s < rows; s++)");
+        w.Line($"loss += __Backpropagate(inputs.Slice((row + s) * InputCount, InputCount), targets.Slice((row + s) * OutputCount, OutputCount), g, keep.Slice(s * {plan.KeepLength}, {plan.KeepLength}));");
+        w.Close();
+        w.Line(canFuse
+            ? $"__ChunkGradient(inputs.Slice(row * InputCount, rows * InputCount), keep, rows, fused ? p : g, fused ? -step : {plan.Lit(1)});"
+            : $"__ChunkGradient(inputs.Slice(row * InputCount, rows * InputCount), keep, rows, g, {plan.Lit(1)});");
+        w.Line("row += rows;");
+        w.Close();
+        w.Line();
+        if (canFuse)
+        {
+            w.Open("if (fused)");
+            if (unrolled.Count == 0)
+            {
+                w.Line("// Every layer is looped: __ChunkGradient has taken the whole step.");
+            }
+            else
+            {
+                w.Line("// The unrolled layers: p <- p - eta * (1/k) * sum_r dE_r/dp.");
+            }
+
+            foreach ((int start, int length) in unrolled)
+            {
+                WriteStep(w, plan, start, length);
+            }
+
+            w.Close();
+            w.Open("else");
+            w.Line("// p <- p - eta * (1/k) * sum_r dE_r/dp");
+            WriteStep(w, plan, 0, plan.ParameterCount);
+            w.Close();
+        }
+        else
+        {
+            w.Line("// p <- p - eta * (1/k) * sum_r dE_r/dp");
+            WriteStep(w, plan, 0, plan.ParameterCount);
+        }
+    }
+
+    /// <summary>The parameter ranges of the unrolled layers (adjacent layers merged), whose gradients go through g.</summary>
+    private static List<(int Start, int Length)> UnrolledRanges(NetworkPlan plan)
+    {
+        var ranges = new List<(int Start, int Length)>();
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            if (!layer.Unrolled)
+            {
+                continue;
+            }
+
+            if (ranges.Count > 0 && ranges[ranges.Count - 1].Start + ranges[ranges.Count - 1].Length == layer.WeightOffset)
+            {
+                (int start, int length) = ranges[ranges.Count - 1];
+                ranges[ranges.Count - 1] = (start, length + layer.ParameterCount);
+            }
+            else
+            {
+                ranges.Add((layer.WeightOffset, layer.ParameterCount));
+            }
+        }
+
+        return ranges;
+    }
+
+    /// <summary>p[start + i] -= step * g[start + i] for i &lt; <paramref name="length"/>, Vector&lt;T&gt;.Count at a time.</summary>
+    private static void WriteStep(SourceWriter w, NetworkPlan plan, int start, int length)
+    {
+        string t = plan.T;
+        w.Open();
+        w.Line(start == 0
+            ? $"ref {t} pRef = ref {plan.Reference("p")};"
+            : $"ref {t} pRef = ref {NetworkPlan.Unsafe}.Add(ref {plan.Reference("p")}, {start});");
+        w.Line(start == 0
+            ? $"ref {t} gRef = ref {plan.Reference("g")};"
+            : $"ref {t} gRef = ref {NetworkPlan.Unsafe}.Add(ref {plan.Reference("g")}, {start});");
+        w.Line($"{plan.Vector} steps = new {plan.Vector}(step);");
+        WriteVectorLoop(w, plan, "i", length,
+            new[] { $"{NetworkPlan.VectorMath}.Store(ref pRef, i, {NetworkPlan.VectorMath}.Load(ref pRef, i) - steps * {NetworkPlan.VectorMath}.Load(ref gRef, i));" },
+            new[] { $"{NetworkPlan.Unsafe}.Add(ref pRef, i) -= step * {NetworkPlan.Unsafe}.Add(ref gRef, i);" });
+        w.Close();
     }
 
     /// <summary>The size and memory constants both kinds of network have.</summary>

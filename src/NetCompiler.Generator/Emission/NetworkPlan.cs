@@ -215,16 +215,26 @@ internal sealed class NetworkPlan
     /// <summary>delta_j of layer l.</summary>
     public string Delta(int l, int j) => Layers[l].InLocals ? $"delta{l}_{j}" : $"delta{l}[{j}]";
 
+    /// <summary>The span a looped layer's weighted sums go into: <c>net{l}</c> where it keeps them, else <c>o{l}</c> (the activation then works in place).</summary>
+    public string SumsTarget(int l) => KeepsNetSpan(l) ? $"net{l}" : $"o{l}";
+
+    /// <summary>Whether TrainBatch computes the first layer's weighted sums for a whole chunk of samples (<c>__ChunkSums</c>): when it is looped.</summary>
+    public bool ChunkSums => !Layers[0].Unrolled;
+
     /// <summary>Whether a looped layer keeps its weighted sums in a span <c>net{l}</c>.</summary>
     public bool KeepsNetSpan(int l) =>
         !Layers[l].Unrolled && l == Layers.Count - 1 && (Layers[l].Activation == Activation.Softmax || LossNeedsNet);
 
-    /// <summary>Samples whose looped-layer gradients TrainBatch adds in one pass (<c>__GroupGradient</c>).</summary>
-    public const int BatchGroup = 4;
+    /// <summary>
+    /// Most samples whose looped-layer gradients TrainBatch adds in one pass (<c>__ChunkGradient</c>); a batch of at most
+    /// this many rows takes its step in that pass, with no summed gradient for the looped layers.
+    /// </summary>
+    public const int BatchChunk = 32;
 
     /// <summary>
-    /// The spans that a sample's backpropagation keeps for <c>__GroupGradient</c>, with their offsets in its slice of
-    /// the batch buffer: delta of every looped layer, and its input o of the layer before (layer 0 reads the sample itself).
+    /// The spans that a sample's backpropagation keeps for <c>__ChunkGradient</c>, with their offsets in its slice of
+    /// the batch buffer: delta of every looped layer, and its input o of the layer before (layer 0 reads the sample itself);
+    /// with <see cref="ChunkSums"/>, also the first layer's weighted sums, which <c>__ChunkSums</c> writes there.
     /// </summary>
     public IReadOnlyDictionary<string, int> KeptSpans
     {
@@ -234,6 +244,12 @@ internal sealed class NetworkPlan
             {
                 var kept = new Dictionary<string, int>();
                 int offset = 0;
+                if (ChunkSums)
+                {
+                    kept[SumsTarget(0)] = offset;
+                    offset += Layers[0].Units;
+                }
+
                 foreach (LayerPlan layer in Layers)
                 {
                     if (layer.Unrolled)
@@ -261,7 +277,7 @@ internal sealed class NetworkPlan
     private Dictionary<string, int>? _kept;
     private int _keepLength;
 
-    /// <summary>Values one sample keeps for <c>__GroupGradient</c> (0 when every layer is unrolled).</summary>
+    /// <summary>Values one sample keeps for <c>__ChunkGradient</c> (0 when every layer is unrolled).</summary>
     public int KeepLength
     {
         get
@@ -277,12 +293,12 @@ internal sealed class NetworkPlan
 
     /// <summary>
     /// Length of the heap buffer TrainBatch allocates once: the summed gradient, then the kept values of
-    /// <see cref="BatchGroup"/> samples, then the lane pass's per-lane gradient sums (<see cref="LaneSumsLength"/>).
+    /// <see cref="BatchChunk"/> samples, then the lane pass's per-lane gradient sums (<see cref="LaneSumsLength"/>).
     /// </summary>
-    public long BatchBufferLength => (long)ParameterCount + ((long)BatchGroup * KeepLength) + (LaneBatch ? LaneSumsLength : 0);
+    public long BatchBufferLength => (long)ParameterCount + ((long)BatchChunk * KeepLength) + (LaneBatch ? LaneSumsLength : 0);
 
     /// <summary>Where the lane pass's gradient sums start in the TrainBatch buffer.</summary>
-    public long LaneSumsOffset => (long)ParameterCount + ((long)BatchGroup * KeepLength);
+    public long LaneSumsOffset => (long)ParameterCount + ((long)BatchChunk * KeepLength);
 
     /// <summary>The stack-allocated spans a pass needs: values of layers that do not live in locals.</summary>
     public IEnumerable<(string Name, int Length)> ScratchSpans(bool backward)

@@ -17,7 +17,7 @@ internal static class GeneratedMembers
         "InputCount", "OutputCount", "ParameterCount", "Parameters",
         "ParameterBytes", "ForwardScratchBytes", "TrainingScratchBytes", "BatchGradientBytes",
         "__parameters", "__parameterBuffer", "__batchGradient", "__CreateParameters", "__Initialize", "__Forward", "__Gradient", "__Layers",
-        "__Backpropagate", "__GroupGradient", "__LaneGroup", "__LaneGroup2",
+        "__Backpropagate", "__ChunkGradient", "__ChunkSums", "__LaneGroup", "__LaneGroup2",
     };
 
     /// <summary>Public methods: a user method conflicts only with the same parameter types (other overloads are fine).</summary>

@@ -44,7 +44,7 @@ namespace Precise
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 0;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call allocates, once: the summed gradient, with looped layers the values that 4 rows keep for their gradients, and 64 bytes that let the block start on a 64-byte boundary.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call allocates, once: the summed gradient, with looped layers the values that up to 32 rows keep for their gradients, and 64 bytes that let the block start on a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int BatchGradientBytes = 272;
 
@@ -56,7 +56,7 @@ namespace Precise
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private global::System.Span<double> __parameters => __parameterBuffer.Span;
 
-        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call.</summary>
+        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__ChunkGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private global::NetCompiler.Generated.AlignedBuffer<double> __batchGradient;
 

@@ -44,7 +44,7 @@ namespace Losses
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 1024;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, with looped layers the values that 4 rows keep for their gradients, and 64 bytes that let the block start on a 64-byte boundary.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, with looped layers the values that up to 32 rows keep for their gradients, and 64 bytes that let the block start on a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int BatchGradientBytes = 1084;
 
@@ -56,7 +56,7 @@ namespace Losses
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private global::System.Span<float> __parameters => __parameterBuffer.Span;
 
-        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
+        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__ChunkGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private global::NetCompiler.Generated.AlignedBuffer<float> __batchGradient;
 

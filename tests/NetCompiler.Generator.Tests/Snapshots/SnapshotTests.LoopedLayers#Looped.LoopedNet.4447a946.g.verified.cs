@@ -15,7 +15,7 @@ namespace Looped
     /// total                            43                        172    35            85
     /// loss: CrossEntropy, E = -sum_k d_k * ln y_k (cross-entropy)
     /// stack: Forward/ComputeLoss 44 bytes, Gradient/Train/TrainBatch 1612 bytes;
-    /// heap: the parameters, plus 3132 bytes allocated once by the first TrainBatch
+    /// heap: the parameters, plus 4588 bytes allocated once by the first TrainBatch
     /// </code>
     /// </remarks>
     partial class LoopedNet
@@ -44,9 +44,9 @@ namespace Looped
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         public const int TrainingScratchBytes = 1612;
 
-        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, with looped layers the values that 4 rows keep for their gradients, and 64 bytes that let the block start on a 64-byte boundary.</summary>
+        /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call allocates, once: the summed gradient, with looped layers the values that up to 32 rows keep for their gradients, and 64 bytes that let the block start on a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int BatchGradientBytes = 3196;
+        public const int BatchGradientBytes = 4652;
 
         /// <summary>The parameters the generated code computes with (see <see cref="Parameters"/>): pinned, from a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -56,7 +56,7 @@ namespace Looped
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private global::System.Span<float> __parameters => __parameterBuffer.Span;
 
-        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__GroupGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
+        /// <summary>The summed gradient of a batch (then, with looped layers, the values kept for <c>__ChunkGradient</c>); allocated by the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> call.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private global::NetCompiler.Generated.AlignedBuffer<float> __batchGradient;
 
@@ -812,15 +812,17 @@ namespace Looped
             }
 
             // Sum the gradients of the rows (all at the current parameters), then step along their mean.
-            // The looped layers' gradients go 4 rows at a time: each row's backpropagation leaves its deltas and inputs in
-            // keep, and __GroupGradient adds the 4 rows' dE/dw_ji = delta_j * o_i to each gradient row in one pass.
+            // Up to 32 rows at a time: each row's backpropagation leaves its deltas and inputs in keep (the unrolled layers'
+            // gradients go into g), then __ChunkGradient adds the rows' dE/dw_ji = delta_j * o_i for the looped layers, one pass per weight row.
             if (!__batchGradient.IsAllocated)
             {
-                __batchGradient = global::NetCompiler.Generated.AlignedBuffer<float>.Allocate(783);
+                __batchGradient = global::NetCompiler.Generated.AlignedBuffer<float>.Allocate(1147);
             }
             global::System.Span<float> buffer = __batchGradient.Span;
             global::System.Span<float> g = buffer.Slice(0, ParameterCount);
-            global::System.Span<float> keep = buffer.Slice(ParameterCount, 52);
+            global::System.Span<float> keep = buffer.Slice(ParameterCount, 416);
+            global::System.Span<float> p = __parameters;
+            float step = learningRate / count;
             g.Clear();
             float loss = 0f;
             int row = 0;
@@ -832,7 +834,7 @@ namespace Looped
                 ref float lanes = ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch224, float>(ref lanesScratch);
                 // The per-lane gradient sums live in the heap buffer (clearing Count values per parameter costs less than zeroing
                 // a stack buffer sized for the widest vectors on every call).
-                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(95, ParameterCount * global::System.Numerics.Vector<float>.Count));
+                global::System.Span<global::System.Numerics.Vector<float>> sums = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, global::System.Numerics.Vector<float>>(buffer.Slice(459, ParameterCount * global::System.Numerics.Vector<float>.Count));
                 sums.Clear();
                 ref float inputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
                 ref float targetStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(targets);
@@ -888,22 +890,19 @@ namespace Looped
                 loss += global::System.Numerics.Vector.Sum(losses);
             }
 
-            for (; row <= count - 4; row += 4)
+            while (row < count)
             {
-                loss += __Backpropagate(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g, keep.Slice(0, 13));
-                loss += __Backpropagate(inputs.Slice((row + 1) * InputCount, InputCount), targets.Slice((row + 1) * OutputCount, OutputCount), g, keep.Slice(13, 13));
-                loss += __Backpropagate(inputs.Slice((row + 2) * InputCount, InputCount), targets.Slice((row + 2) * OutputCount, OutputCount), g, keep.Slice(26, 13));
-                loss += __Backpropagate(inputs.Slice((row + 3) * InputCount, InputCount), targets.Slice((row + 3) * OutputCount, OutputCount), g, keep.Slice(39, 13));
-                __GroupGradient(inputs.Slice(row * InputCount, 4 * InputCount), keep, g);
-            }
-            for (; row < count; row++)
-            {
-                loss += __Gradient(inputs.Slice(row * InputCount, InputCount), targets.Slice(row * OutputCount, OutputCount), g);
+                int rows = global::System.Math.Min(count - row, 32);
+                __ChunkSums(inputs.Slice(row * InputCount, rows * InputCount), keep, rows);
+                for (int s = 0; s < rows; s++)
+                {
+                    loss += __Backpropagate(inputs.Slice((row + s) * InputCount, InputCount), targets.Slice((row + s) * OutputCount, OutputCount), g, keep.Slice(s * 13, 13));
+                }
+                __ChunkGradient(inputs.Slice(row * InputCount, rows * InputCount), keep, rows, g, 1f);
+                row += rows;
             }
 
             // p <- p - eta * (1/k) * sum_r dE_r/dp
-            float step = learningRate / count;
-            global::System.Span<float> p = __parameters;
             {
                 ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
                 ref float gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g);
@@ -1853,7 +1852,7 @@ namespace Looped
             return lossesa + lossesb;
         }
 
-        /// <summary>As <see cref="__Gradient"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name="keep"/> for <see cref="__GroupGradient"/>.</summary>
+        /// <summary>As <see cref="__Gradient"/>, except that the looped layers' gradients are not added: their deltas and inputs are left in <paramref name="keep"/> for <see cref="__ChunkGradient"/>.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private float __Backpropagate(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> target, global::System.Span<float> gradient, global::System.Span<float> keep)
@@ -1861,62 +1860,17 @@ namespace Looped
             global::System.ReadOnlySpan<float> p = __parameters;
             __Scratch6 scratch = default;
             global::System.Span<float> stack = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch6, float>(ref scratch), 6);
-            global::System.Span<float> o0 = keep.Slice(8, 5);
-            global::System.Span<float> delta0 = keep.Slice(0, 5);
+            global::System.Span<float> o0 = keep.Slice(0, 5);
+            global::System.Span<float> delta0 = keep.Slice(5, 5);
             global::System.Span<float> net1 = stack.Slice(0, 3);
             global::System.Span<float> o1 = stack.Slice(3, 3);
-            global::System.Span<float> delta1 = keep.Slice(5, 3);
+            global::System.Span<float> delta1 = keep.Slice(10, 3);
             ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
 
             // Layer 0: Dense 4 -> 5, ReLU, bias (looped: 20 weights > UnrollLimit 0).
             // Weights w_ji = p[0 + 4 * j + i], biases b_j = p[20 + j].
             // net_j = sum_i w_ji * o_i + b_j
-            // 5 rows of W at a time: each Vector<T> of inputs o_i is loaded once and multiplied into 5 running sums,
-            // which are then added across their lanes; inputs beyond the last whole vector are added one by one. VectorMath.MultiplyAdd
-            // fuses each multiply-add (one rounding) where the processor and runtime can (FMA, .NET 9 and later).
-            {
-                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-                ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
-                ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(o0);
-                {
-                    const int j = 0;
-                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
-                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
-                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
-                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
-                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 4);
-                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
-                    int i = 0;
-                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
-                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
-                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
-                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
-                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
-                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
-                    }
-                    float dot0 = global::System.Numerics.Vector.Sum(s0);
-                    float dot1 = global::System.Numerics.Vector.Sum(s1);
-                    float dot2 = global::System.Numerics.Vector.Sum(s2);
-                    float dot3 = global::System.Numerics.Vector.Sum(s3);
-                    float dot4 = global::System.Numerics.Vector.Sum(s4);
-                    for (; i < 4; i++)
-                    {
-                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
-                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
-                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
-                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
-                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
-                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
-                    }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[20 + j + 4];
-                }
-            }
+            // Already in o0: __ChunkSums computed it for the whole chunk of samples, two at a time (each weight loaded once for both).
             // o_j = f(net_j) = max(0, net_j)
             // Vector<T>.Count values at a time (a compare and a blend, no branches); a value's result does not
             // depend on where it sits, so the values after the last whole vector go through the last Vector<T>.Count values again
@@ -2126,77 +2080,415 @@ namespace Looped
                 }
             }
 
-            // Layer 1 gradient: left to __GroupGradient, which adds it for 4 samples at once from the deltas and inputs kept in keep.
+            // Layer 1 gradient: left to __ChunkGradient, which adds it for up to 32 samples at once from the deltas and inputs kept in keep.
 
-            // Layer 0 gradient: left to __GroupGradient, which adds it for 4 samples at once from the deltas and inputs kept in keep.
+            // Layer 0 gradient: left to __ChunkGradient, which adds it for up to 32 samples at once from the deltas and inputs kept in keep.
             return loss;
         }
 
-        /// <summary>Adds the gradient of the looped layers for 4 samples whose backpropagation left their deltas and inputs in <paramref name="keep"/> (4 slices of 13 values); <paramref name="inputs"/> holds the 4 samples.</summary>
+        /// <summary>Layer 0's net_j = sum_i w_ji * x_i + b_j for the <paramref name="rows"/> samples of <paramref name="inputs"/>, into each sample's slice of <paramref name="keep"/> (o0, at 0).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void __GroupGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> keep, global::System.Span<float> gradient)
+        private void __ChunkSums(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> keep, int rows)
         {
-            ref float gRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            global::System.ReadOnlySpan<float> p = __parameters;
+            ref float pRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(p);
+            ref float w = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 0);
+            ref float inputRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
             ref float keepRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(keep);
-
-            // Layer 0: dE/dw_ji += delta_j^(0) * o_i^(0) + delta_j^(1) * o_i^(1) + delta_j^(2) * o_i^(2) + delta_j^(3) * o_i^(3), dE/db_j += the sum of the deltas.
+            int s = 0;
+            // Two samples at a time: 5 rows of W and both samples' running sums per pass over the inputs.
+            for (; s <= rows - 2; s += 2)
             {
-                ref float x0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
-                ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, 4);
-                ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, 4);
-                ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, 4);
-                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 0);
-                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 13);
-                ref float d2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, 13);
-                ref float d3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, 13);
-                for (int j = 0; j < 5; j++)
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRef, s * 4);
+                ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
+                ref float dst = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, (s * 13) + 0);
+                ref float dst2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 13);
                 {
-                    float a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, j), a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, j), a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, j), a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d3, j);
-                    if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f)
-                    {
-                        continue; // a ReLU unit that is off for all these rows: nothing to add
-                    }
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(a0), v1 = new global::System.Numerics.Vector<float>(a1), v2 = new global::System.Numerics.Vector<float>(a2), v3 = new global::System.Numerics.Vector<float>(a3);
-                    ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 0 + 4 * j);
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s0_2 = global::System.Numerics.Vector<float>.Zero, s1_2 = global::System.Numerics.Vector<float>.Zero, s2_2 = global::System.Numerics.Vector<float>.Zero, s3_2 = global::System.Numerics.Vector<float>.Zero, s4_2 = global::System.Numerics.Vector<float>.Zero;
                     int i = 0;
                     for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, global::NetCompiler.Generated.VectorMath.Load(ref x3, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, global::NetCompiler.Generated.VectorMath.Load(ref x2, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, global::NetCompiler.Generated.VectorMath.Load(ref x1, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, global::NetCompiler.Generated.VectorMath.Load(ref x0, i), global::NetCompiler.Generated.VectorMath.Load(ref g, i))))));
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        global::System.Numerics.Vector<float> xi2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, i);
+                        global::System.Numerics.Vector<float> wi0 = global::NetCompiler.Generated.VectorMath.Load(ref w0, i);
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi0, xi, s0);
+                        s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi0, xi2, s0_2);
+                        global::System.Numerics.Vector<float> wi1 = global::NetCompiler.Generated.VectorMath.Load(ref w1, i);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi1, xi, s1);
+                        s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi1, xi2, s1_2);
+                        global::System.Numerics.Vector<float> wi2 = global::NetCompiler.Generated.VectorMath.Load(ref w2, i);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi2, xi, s2);
+                        s2_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi2, xi2, s2_2);
+                        global::System.Numerics.Vector<float> wi3 = global::NetCompiler.Generated.VectorMath.Load(ref w3, i);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi3, xi, s3);
+                        s3_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi3, xi2, s3_2);
+                        global::System.Numerics.Vector<float> wi4 = global::NetCompiler.Generated.VectorMath.Load(ref w4, i);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi4, xi, s4);
+                        s4_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wi4, xi2, s4_2);
+                    }
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
+                    float dot0_2 = global::System.Numerics.Vector.Sum(s0_2);
+                    float dot1_2 = global::System.Numerics.Vector.Sum(s1_2);
+                    float dot2_2 = global::System.Numerics.Vector.Sum(s2_2);
+                    float dot3_2 = global::System.Numerics.Vector.Sum(s3_2);
+                    float dot4_2 = global::System.Numerics.Vector.Sum(s4_2);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        float xi2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot0_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi2;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot1_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi2;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot2_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi2;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot3_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi2;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
+                        dot4_2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi2;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[20 + j + 4];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst2, j) = dot0_2 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst2, j + 1) = dot1_2 + p[20 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst2, j + 2) = dot2_2 + p[20 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst2, j + 3) = dot3_2 + p[20 + j + 3];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst2, j + 4) = dot4_2 + p[20 + j + 4];
+                }
+            }
+            // The last sample of an odd count alone.
+            if (s < rows)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRef, s * 4);
+                ref float dst = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, (s * 13) + 0);
+                {
+                    const int j = 0;
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4 * j);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 4);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 4);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 4);
+                    ref float w4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, 4);
+                    global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero;
+                    int i = 0;
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> xi = global::NetCompiler.Generated.VectorMath.Load(ref x, i);
+                        s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w0, i), xi, s0);
+                        s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w1, i), xi, s1);
+                        s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w2, i), xi, s2);
+                        s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w3, i), xi, s3);
+                        s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(global::NetCompiler.Generated.VectorMath.Load(ref w4, i), xi, s4);
+                    }
+                    float dot0 = global::System.Numerics.Vector.Sum(s0);
+                    float dot1 = global::System.Numerics.Vector.Sum(s1);
+                    float dot2 = global::System.Numerics.Vector.Sum(s2);
+                    float dot3 = global::System.Numerics.Vector.Sum(s3);
+                    float dot4 = global::System.Numerics.Vector.Sum(s4);
+                    for (; i < 4; i++)
+                    {
+                        float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref x, i);
+                        dot0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, i) * xi;
+                        dot1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, i) * xi;
+                        dot2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, i) * xi;
+                        dot3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, i) * xi;
+                        dot4 += global::System.Runtime.CompilerServices.Unsafe.Add(ref w4, i) * xi;
+                    }
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j) = dot0 + p[20 + j];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 1) = dot1 + p[20 + j + 1];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 2) = dot2 + p[20 + j + 2];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 3) = dot3 + p[20 + j + 3];
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, j + 4) = dot4 + p[20 + j + 4];
+                }
+            }
+        }
+
+        /// <summary>For the looped layers: target += scale * (sum over the <paramref name="rows"/> samples of dE/dp), from the deltas and inputs their backpropagation left in <paramref name="keep"/> (a slice of 13 values per sample); <paramref name="inputs"/> holds the samples.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void __ChunkGradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> keep, int rows, global::System.Span<float> target, float scale)
+        {
+            ref float tRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+            ref float keepRef = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(keep);
+            global::System.Numerics.Vector<float> scales = new global::System.Numerics.Vector<float>(scale);
+
+            // Layer 0: dE/dw_ji = sum_s delta_j^(s) * o_i^(s) over the samples s, dE/db_j = sum_s delta_j^(s); target += scale * dE/dp.
+            // 4 rows j and two vectors of inputs i at a time: per sample, two vectors o_i and 4 deltas go into 8 running sums;
+            // the target row is then loaded and stored once. The sums run over the samples in order, whatever the vector width.
+            {
+                ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs);
+                ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 5);
+                for (int j = 0; j < 4; j += 4)
+                {
+                    ref float t0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 0 + 4 * j);
+                    ref float t1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t0, 4);
+                    ref float t2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t1, 4);
+                    ref float t3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t2, 4);
+                    int i = 0;
+                    for (; i <= 4 - 2 * global::System.Numerics.Vector<float>.Count; i += 2 * global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero, a0_1 = global::System.Numerics.Vector<float>.Zero, a1_0 = global::System.Numerics.Vector<float>.Zero, a1_1 = global::System.Numerics.Vector<float>.Zero, a2_0 = global::System.Numerics.Vector<float>.Zero, a2_1 = global::System.Numerics.Vector<float>.Zero, a3_0 = global::System.Numerics.Vector<float>.Zero, a3_1 = global::System.Numerics.Vector<float>.Zero;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i);
+                            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i + global::System.Numerics.Vector<float>.Count);
+                            global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x0, a0_0);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x1, a0_1);
+                            global::System.Numerics.Vector<float> v1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, x0, a1_0);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, x1, a1_1);
+                            global::System.Numerics.Vector<float> v2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, x0, a2_0);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, x1, a2_1);
+                            global::System.Numerics.Vector<float> v3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, x0, a3_0);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, x1, a3_1);
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 4);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_0, global::NetCompiler.Generated.VectorMath.Load(ref t0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i + global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_1, global::NetCompiler.Generated.VectorMath.Load(ref t0, i + global::System.Numerics.Vector<float>.Count)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a1_0, global::NetCompiler.Generated.VectorMath.Load(ref t1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t1, i + global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a1_1, global::NetCompiler.Generated.VectorMath.Load(ref t1, i + global::System.Numerics.Vector<float>.Count)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a2_0, global::NetCompiler.Generated.VectorMath.Load(ref t2, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t2, i + global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a2_1, global::NetCompiler.Generated.VectorMath.Load(ref t2, i + global::System.Numerics.Vector<float>.Count)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t3, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a3_0, global::NetCompiler.Generated.VectorMath.Load(ref t3, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t3, i + global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a3_1, global::NetCompiler.Generated.VectorMath.Load(ref t3, i + global::System.Numerics.Vector<float>.Count)));
+                    }
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero, a1_0 = global::System.Numerics.Vector<float>.Zero, a2_0 = global::System.Numerics.Vector<float>.Zero, a3_0 = global::System.Numerics.Vector<float>.Zero;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i);
+                            global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x0, a0_0);
+                            global::System.Numerics.Vector<float> v1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, x0, a1_0);
+                            global::System.Numerics.Vector<float> v2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, x0, a2_0);
+                            global::System.Numerics.Vector<float> v3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3));
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, x0, a3_0);
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 4);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_0, global::NetCompiler.Generated.VectorMath.Load(ref t0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a1_0, global::NetCompiler.Generated.VectorMath.Load(ref t1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a2_0, global::NetCompiler.Generated.VectorMath.Load(ref t2, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t3, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a3_0, global::NetCompiler.Generated.VectorMath.Load(ref t3, i)));
                     }
                     for (; i < 4; i++)
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref g, i) += a0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) + a1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, i) + a2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, i) + a3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, i);
+                        float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i);
+                            a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0) * xi;
+                            a1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1) * xi;
+                            a2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2) * xi;
+                            a3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3) * xi;
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 4);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref t0, i) += scale * a0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref t1, i) += scale * a1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref t2, i) += scale * a2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref t3, i) += scale * a3;
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 20 + j) += a0 + a1 + a2 + a3;
+                    {
+                        float b0 = 0f, b1 = 0f, b2 = 0f, b3 = 0f;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            b0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0);
+                            b1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1);
+                            b2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2);
+                            b3 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 3);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 20 + j) += scale * b0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 20 + j + 1) += scale * b1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 20 + j + 2) += scale * b2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 20 + j + 3) += scale * b3;
+                    }
+                }
+                {
+                    const int j = 4;
+                    ref float t0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 0 + 4 * j);
+                    int i = 0;
+                    for (; i <= 4 - 2 * global::System.Numerics.Vector<float>.Count; i += 2 * global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero, a0_1 = global::System.Numerics.Vector<float>.Zero;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i);
+                            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i + global::System.Numerics.Vector<float>.Count);
+                            global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x0, a0_0);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x1, a0_1);
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 4);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_0, global::NetCompiler.Generated.VectorMath.Load(ref t0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i + global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_1, global::NetCompiler.Generated.VectorMath.Load(ref t0, i + global::System.Numerics.Vector<float>.Count)));
+                    }
+                    for (; i <= 4 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i);
+                            global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x0, a0_0);
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 4);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_0, global::NetCompiler.Generated.VectorMath.Load(ref t0, i)));
+                    }
+                    for (; i < 4; i++)
+                    {
+                        float a0 = 0f;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i);
+                            a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0) * xi;
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 4);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref t0, i) += scale * a0;
+                    }
+                    {
+                        float b0 = 0f;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            b0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 20 + j) += scale * b0;
+                    }
                 }
             }
 
-            // Layer 1: dE/dw_ji += delta_j^(0) * o_i^(0) + delta_j^(1) * o_i^(1) + delta_j^(2) * o_i^(2) + delta_j^(3) * o_i^(3), dE/db_j += the sum of the deltas.
+            // Layer 1: dE/dw_ji = sum_s delta_j^(s) * o_i^(s) over the samples s, dE/db_j = sum_s delta_j^(s); target += scale * dE/dp.
+            // 4 rows j and two vectors of inputs i at a time: per sample, two vectors o_i and 4 deltas go into 8 running sums;
+            // the target row is then loaded and stored once. The sums run over the samples in order, whatever the vector width.
             {
-                ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 8);
-                ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, 13);
-                ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, 13);
-                ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, 13);
-                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 5);
-                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 13);
-                ref float d2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, 13);
-                ref float d3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, 13);
-                for (int j = 0; j < 3; j++)
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 0);
+                ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref keepRef, 10);
                 {
-                    float a0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, j), a1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d1, j), a2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d2, j), a3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref d3, j);
-                    global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(a0), v1 = new global::System.Numerics.Vector<float>(a1), v2 = new global::System.Numerics.Vector<float>(a2), v3 = new global::System.Numerics.Vector<float>(a3);
-                    ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 25 + 5 * j);
+                    const int j = 0;
+                    ref float t0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 25 + 5 * j);
+                    ref float t1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t0, 5);
+                    ref float t2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref t1, 5);
                     int i = 0;
+                    for (; i <= 5 - 2 * global::System.Numerics.Vector<float>.Count; i += 2 * global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero, a0_1 = global::System.Numerics.Vector<float>.Zero, a1_0 = global::System.Numerics.Vector<float>.Zero, a1_1 = global::System.Numerics.Vector<float>.Zero, a2_0 = global::System.Numerics.Vector<float>.Zero, a2_1 = global::System.Numerics.Vector<float>.Zero;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i);
+                            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i + global::System.Numerics.Vector<float>.Count);
+                            global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x0, a0_0);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x1, a0_1);
+                            global::System.Numerics.Vector<float> v1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, x0, a1_0);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, x1, a1_1);
+                            global::System.Numerics.Vector<float> v2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, x0, a2_0);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, x1, a2_1);
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 13);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_0, global::NetCompiler.Generated.VectorMath.Load(ref t0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i + global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_1, global::NetCompiler.Generated.VectorMath.Load(ref t0, i + global::System.Numerics.Vector<float>.Count)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a1_0, global::NetCompiler.Generated.VectorMath.Load(ref t1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t1, i + global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a1_1, global::NetCompiler.Generated.VectorMath.Load(ref t1, i + global::System.Numerics.Vector<float>.Count)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a2_0, global::NetCompiler.Generated.VectorMath.Load(ref t2, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t2, i + global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a2_1, global::NetCompiler.Generated.VectorMath.Load(ref t2, i + global::System.Numerics.Vector<float>.Count)));
+                    }
                     for (; i <= 5 - global::System.Numerics.Vector<float>.Count; i += global::System.Numerics.Vector<float>.Count)
                     {
-                        global::NetCompiler.Generated.VectorMath.Store(ref g, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(v3, global::NetCompiler.Generated.VectorMath.Load(ref x3, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, global::NetCompiler.Generated.VectorMath.Load(ref x2, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, global::NetCompiler.Generated.VectorMath.Load(ref x1, i), global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, global::NetCompiler.Generated.VectorMath.Load(ref x0, i), global::NetCompiler.Generated.VectorMath.Load(ref g, i))))));
+                        global::System.Numerics.Vector<float> a0_0 = global::System.Numerics.Vector<float>.Zero, a1_0 = global::System.Numerics.Vector<float>.Zero, a2_0 = global::System.Numerics.Vector<float>.Zero;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref xs, i);
+                            global::System.Numerics.Vector<float> v0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0));
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v0, x0, a0_0);
+                            global::System.Numerics.Vector<float> v1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1));
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v1, x0, a1_0);
+                            global::System.Numerics.Vector<float> v2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2));
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(v2, x0, a2_0);
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 13);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref t0, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a0_0, global::NetCompiler.Generated.VectorMath.Load(ref t0, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t1, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a1_0, global::NetCompiler.Generated.VectorMath.Load(ref t1, i)));
+                        global::NetCompiler.Generated.VectorMath.Store(ref t2, i, global::NetCompiler.Generated.VectorMath.MultiplyAdd(scales, a2_0, global::NetCompiler.Generated.VectorMath.Load(ref t2, i)));
                     }
                     for (; i < 5; i++)
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref g, i) += a0 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, i) + a1 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, i) + a2 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, i) + a3 * global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, i);
+                        float a0 = 0f, a1 = 0f, a2 = 0f;
+                        ref float xs = ref x;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            float xi = global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, i);
+                            a0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0) * xi;
+                            a1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1) * xi;
+                            a2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2) * xi;
+                            xs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xs, 13);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref t0, i) += scale * a0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref t1, i) += scale * a1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref t2, i) += scale * a2;
                     }
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gRef, 40 + j) += a0 + a1 + a2 + a3;
+                    {
+                        float b0 = 0f, b1 = 0f, b2 = 0f;
+                        ref float ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d, j);
+                        for (int s = 0; s < rows; s++)
+                        {
+                            b0 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 0);
+                            b1 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 1);
+                            b2 += global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 2);
+                            ds = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ds, 13);
+                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 40 + j) += scale * b0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 40 + j + 1) += scale * b1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref tRef, 40 + j + 2) += scale * b2;
+                    }
                 }
             }
         }
