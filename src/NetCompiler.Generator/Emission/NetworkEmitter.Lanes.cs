@@ -79,12 +79,62 @@ internal static partial class NetworkEmitter
     /// </summary>
     private static void WriteLaneTranspose(SourceWriter w, NetworkPlan plan, int groups)
     {
-        string u = NetworkPlan.Unsafe;
         string first = groups == 1 ? "row + s" : "row + (group * width) + s";
         string start = groups == 1 ? string.Empty : "(group * (InputCount + OutputCount) * width) + ";
         w.Line(groups == 1
             ? "// Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k."
             : "// Transpose, group by group: lane s of x_i is input i of the group's row s, lane s of d_k is its target k.");
+        WritePackedTranspose(w, plan, groups);
+        w.Open("else");
+        WriteScalarTranspose(w, plan, groups, first, start);
+        w.Close();
+    }
+
+    /// <summary>
+    /// The transposition where Vector&lt;T&gt; has 8 lanes: each x_i and d_k vector is built from the 8 rows' values in
+    /// registers (<c>Vector256.Create</c>) and stored whole, so that the lane group's vector loads are forwarded from
+    /// vector stores; a vector loaded from values stored one by one waits for them (xor TrainBatch about 8% faster per
+    /// row in a same-process A/B). Opens the <c>if</c>; the caller writes the <c>else</c>.
+    /// </summary>
+    private static void WritePackedTranspose(SourceWriter w, NetworkPlan plan, int groups)
+    {
+        string u = NetworkPlan.Unsafe;
+        string vm = NetworkPlan.VectorMath;
+        int lanes = PackedWidth;
+        string Create(string rows, string count, string index) =>
+            $"{Vector256Class}.AsVector({Vector256Class}.Create({string.Join(", ", Enumerable.Range(0, lanes).Select(r => r == 0 ? $"{u}.Add(ref {rows}, {index})" : $"{u}.Add(ref {rows}, ({r} * {count}) + {index})"))}))";
+        w.Line($"// With {lanes} lanes: each vector built from the {lanes} rows' values in registers and stored whole (a vector load of values");
+        w.Line("// stored one by one waits for them; one of a vector stored whole is forwarded).");
+        w.Open($"if ({plan.Vector}.Count == {lanes})");
+        if (groups > 1)
+        {
+            w.Open($"for (int group = 0; group < {groups}; group++)");
+        }
+
+        string row = groups > 1 ? $"(row + (group * {lanes}))" : "row";
+        w.Line($"ref {plan.T} rowInputs = ref {u}.Add(ref inputStart, {row} * InputCount);");
+        w.Line($"ref {plan.T} rowTargets = ref {u}.Add(ref targetStart, {row} * OutputCount);");
+        w.Line(groups > 1
+            ? $"ref {plan.T} groupLanes = ref {u}.Add(ref lanes, group * (InputCount + OutputCount) * {lanes});"
+            : $"ref {plan.T} groupLanes = ref lanes;");
+        w.Open("for (int i = 0; i < InputCount; i++)");
+        w.Line($"{vm}.Store(ref groupLanes, i * {lanes}, {Create("rowInputs", "InputCount", "i")});");
+        w.Close();
+        w.Open("for (int k = 0; k < OutputCount; k++)");
+        w.Line($"{vm}.Store(ref groupLanes, (InputCount + k) * {lanes}, {Create("rowTargets", "OutputCount", "k")});");
+        w.Close();
+        if (groups > 1)
+        {
+            w.Close();
+        }
+
+        w.Close();
+    }
+
+    /// <summary>The transposition for any width: value by value.</summary>
+    private static void WriteScalarTranspose(SourceWriter w, NetworkPlan plan, int groups, string first, string start)
+    {
+        string u = NetworkPlan.Unsafe;
         if (groups > 1)
         {
             w.Open($"for (int group = 0; group < {groups}; group++)");

@@ -31,6 +31,7 @@ public static class PeerCheck
 
     public static int Run()
     {
+        Console.WriteLine($"Vector<float>.Count = {System.Numerics.Vector<float>.Count.ToString(CultureInfo.InvariantCulture)}");
         int failures = 0;
         failures += Check(PeerSpec.Xor, () => new PeerXor());
         failures += Check(PeerSpec.Iris, () => new PeerIris());

@@ -99,6 +99,38 @@ public sealed class JitTests
         Assert.All(peers, c => Assert.False(c.IsFullyOptimized, $"{c.Method} [{c.Tier}] counts as optimized under DOTNET_JITMinOpts=1"));
     }
 
+    /// <summary>
+    /// The generated code has paths chosen by the JIT for the width of <c>Vector&lt;T&gt;</c> (for example the packed
+    /// 8-lane activation of unrolled layers, the vector tails), and this machine runs only one of them by default. The
+    /// same build runs <c>--peers-check</c> (Forward on 128 samples, one Train step and one TrainBatch step of 32, each
+    /// against the naive and TensorPrimitives references) with <c>Vector&lt;float&gt;</c> at 4, 8 and, where the
+    /// processor has 512-bit vectors, 16 lanes (<c>DOTNET_MaxVectorTBitWidth</c>).
+    /// </summary>
+    [Theory]
+    [Trait("Category", "EndToEnd")]
+    [InlineData(128)]
+    [InlineData(256)]
+    [InlineData(512)]
+    public void ThePeerNetworksAgreeWithTheReferencesAtEveryVectorWidth(int bits)
+    {
+        ExternalProcess.ProcessResult build = Build.Value;
+        Assert.True(build.ExitCode == 0, "building tests/NetCompiler.Benchmarks failed" + build.Describe());
+        string root = ExternalProcess.RepositoryRoot();
+        string program = Path.Combine(root, "tests", "NetCompiler.Benchmarks", "bin", "Release", "net10.0", "NetCompiler.Benchmarks.dll");
+
+        var environment = new Dictionary<string, string> { ["DOTNET_MaxVectorTBitWidth"] = bits.ToString(CultureInfo.InvariantCulture) };
+        ExternalProcess.ProcessResult run = ExternalProcess.RunDotnet(root, TimeSpan.FromMinutes(2), environment, program, "--peers-check");
+        output.WriteLine(run.Output);
+        Assert.True(run.ExitCode == 0, $"--peers-check at {bits}-bit Vector<T> failed" + run.Describe());
+
+        // The width must have taken effect (the run prints it): 4 lanes at 128 bits; at most bits / 32 lanes otherwise (the
+        // processor, or the runtime's preference on processors that slow down with 512-bit vectors, may give fewer).
+        Match printed = Regex.Match(run.Output, @"Vector<float>\.Count = (?<lanes>\d+)");
+        Assert.True(printed.Success, "--peers-check did not print the vector width" + run.Describe());
+        int lanes = int.Parse(printed.Groups["lanes"].Value, CultureInfo.InvariantCulture);
+        Assert.True(bits == 128 ? lanes == 4 : lanes <= bits / 32 && lanes >= 4, $"{lanes} lanes under DOTNET_MaxVectorTBitWidth={bits}");
+    }
+
     [Fact]
     public void TheParserReadsTheJitSummaryFormat()
     {

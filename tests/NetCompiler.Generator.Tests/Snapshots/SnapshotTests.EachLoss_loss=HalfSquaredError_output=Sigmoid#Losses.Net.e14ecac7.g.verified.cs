@@ -359,19 +359,41 @@ namespace Losses
                 for (; row <= count - 2 * width; row += 2 * width)
                 {
                     // Transpose, group by group: lane s of x_i is input i of the group's row s, lane s of d_k is its target k.
-                    for (int group = 0; group < 2; group++)
+                    // With 8 lanes: each vector built from the 8 rows' values in registers and stored whole (a vector load of values
+                    // stored one by one waits for them; one of a vector stored whole is forwarded).
+                    if (global::System.Numerics.Vector<float>.Count == 8)
                     {
-                        for (int s = 0; s < width; s++)
+                        for (int group = 0; group < 2; group++)
                         {
-                            ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + (group * width) + s) * InputCount);
-                            ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + (group * width) + s) * OutputCount);
+                            ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + (group * 8)) * InputCount);
+                            ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + (group * 8)) * OutputCount);
+                            ref float groupLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, group * (InputCount + OutputCount) * 8);
                             for (int i = 0; i < InputCount; i++)
                             {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                                global::NetCompiler.Generated.VectorMath.Store(ref groupLanes, i * 8, global::System.Runtime.Intrinsics.Vector256.AsVector(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (1 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (2 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (3 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (4 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (5 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (6 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (7 * InputCount) + i))));
                             }
                             for (int k = 0; k < OutputCount; k++)
                             {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                                global::NetCompiler.Generated.VectorMath.Store(ref groupLanes, (InputCount + k) * 8, global::System.Runtime.Intrinsics.Vector256.AsVector(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (1 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (2 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (3 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (4 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (5 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (6 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (7 * OutputCount) + k))));
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int group = 0; group < 2; group++)
+                        {
+                            for (int s = 0; s < width; s++)
+                            {
+                                ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + (group * width) + s) * InputCount);
+                                ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + (group * width) + s) * OutputCount);
+                                for (int i = 0; i < InputCount; i++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                                }
+                                for (int k = 0; k < OutputCount; k++)
+                                {
+                                    global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (group * (InputCount + OutputCount) * width) + (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                                }
                             }
                         }
                     }
@@ -380,17 +402,36 @@ namespace Losses
                 if (row <= count - width)
                 {
                     // Transpose: lane s of x_i is input i of row + s, lane s of d_k is its target k.
-                    for (int s = 0; s < width; s++)
+                    // With 8 lanes: each vector built from the 8 rows' values in registers and stored whole (a vector load of values
+                    // stored one by one waits for them; one of a vector stored whole is forwarded).
+                    if (global::System.Numerics.Vector<float>.Count == 8)
                     {
-                        ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
-                        ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
+                        ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, row * InputCount);
+                        ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, row * OutputCount);
+                        ref float groupLanes = ref lanes;
                         for (int i = 0; i < InputCount; i++)
                         {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                            global::NetCompiler.Generated.VectorMath.Store(ref groupLanes, i * 8, global::System.Runtime.Intrinsics.Vector256.AsVector(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (1 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (2 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (3 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (4 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (5 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (6 * InputCount) + i), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, (7 * InputCount) + i))));
                         }
                         for (int k = 0; k < OutputCount; k++)
                         {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                            global::NetCompiler.Generated.VectorMath.Store(ref groupLanes, (InputCount + k) * 8, global::System.Runtime.Intrinsics.Vector256.AsVector(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (1 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (2 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (3 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (4 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (5 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (6 * OutputCount) + k), global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, (7 * OutputCount) + k))));
+                        }
+                    }
+                    else
+                    {
+                        for (int s = 0; s < width; s++)
+                        {
+                            ref float rowInputs = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputStart, (row + s) * InputCount);
+                            ref float rowTargets = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref targetStart, (row + s) * OutputCount);
+                            for (int i = 0; i < InputCount; i++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, i * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowInputs, i);
+                            }
+                            for (int k = 0; k < OutputCount; k++)
+                            {
+                                global::System.Runtime.CompilerServices.Unsafe.Add(ref lanes, (InputCount + k) * width + s) = global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTargets, k);
+                            }
                         }
                     }
                     losses += __LaneGroup(ref lanes, sums);
