@@ -21,14 +21,15 @@ internal static partial class NetworkEmitter
         int lanesLength = plan.LaneScratchLength;
         int groups = plan.LaneGroups;
 
+        string rest = plan.AllUnrolled ? "one by one" : "in chunks, below";
         if (groups > 1)
         {
             w.Line($"// Vector<T>.Count rows to a lane group, one row per lane: {groups} groups at a time through __LaneGroup{groups}, then one through");
-            w.Line("// __LaneGroup; then the rows left over one by one.");
+            w.Line($"// __LaneGroup; then the rows left over {rest}.");
         }
         else
         {
-            w.Line("// Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over one by one.");
+            w.Line($"// Vector<T>.Count rows at a time, one row per lane (see __LaneGroup); then the rows left over {rest}.");
         }
 
         w.Open($"if ({v}.Count <= {NetworkPlan.MaxLanes})");

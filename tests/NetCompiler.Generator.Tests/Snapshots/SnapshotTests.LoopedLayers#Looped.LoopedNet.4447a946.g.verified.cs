@@ -827,7 +827,7 @@ namespace Looped
             float loss = 0f;
             int row = 0;
             // Vector<T>.Count rows to a lane group, one row per lane: 2 groups at a time through __LaneGroup2, then one through
-            // __LaneGroup; then the rows left over one by one.
+            // __LaneGroup; then the rows left over in chunks, below.
             if (global::System.Numerics.Vector<float>.Count <= 16)
             {
                 __Scratch224 lanesScratch = default;
