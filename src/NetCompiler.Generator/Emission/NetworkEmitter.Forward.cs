@@ -117,6 +117,106 @@ internal static partial class NetworkEmitter
 
     private static void WriteUnrolledLayer(SourceWriter w, NetworkPlan plan, LayerPlan layer)
     {
+        if (RowPackedSums(plan, layer))
+        {
+            WriteRowPackedLayer(w, plan, layer);
+            w.Open("else");
+            WriteUnrolledLayerCore(w, plan, layer, packed: false);
+            w.Close();
+            return;
+        }
+
+        WriteUnrolledLayerCore(w, plan, layer, packed: true);
+    }
+
+    /// <summary>
+    /// Whether an unrolled layer's weighted sums can also be formed 8 rows at a time from whole vectors of W
+    /// (<see cref="WriteRowPackedLayer"/>): a trainable float layer of at least 8 units with 1, 2 or 4 inputs (8 rows of
+    /// W are then 1, 2 or 4 vectors of 8), whose values go to a span through the vector sigmoid or tanh.
+    /// </summary>
+    private static bool RowPackedSums(NetworkPlan plan, LayerPlan layer) =>
+        plan.Baked is null && plan.VectorKernels && !layer.InLocals && layer.Units >= PackedWidth
+        && layer.Activation is Activation.Sigmoid or Activation.Tanh
+        && layer.Inputs is 1 or 2 or 4;
+
+    /// <summary>
+    /// The row-packed form of an unrolled layer, where Vector&lt;float&gt; has 8 lanes and AVX2 is there: 8 rows of W with
+    /// n inputs are n vectors of 8 (8 / n rows side by side in each); each is multiplied by the inputs repeated across the
+    /// lanes, neighbouring lanes are added with <c>vhaddps</c> until each row's sum is one lane, a permutation puts the
+    /// rows in order, and the biases are added: 8 net_j in a vector, straight into the vector kernel. Against the scalar sums
+    /// (which stay the path for other widths), iris <c>Forward</c> went from 79 to 60 ns in a same-process A/B. Opens the
+    /// <c>if</c>; the caller writes the <c>else</c>.
+    /// </summary>
+    private static void WriteRowPackedLayer(SourceWriter w, NetworkPlan plan, LayerPlan layer)
+    {
+        int l = layer.Index;
+        int n = layer.Inputs;
+        string u = NetworkPlan.Unsafe;
+        string vm = NetworkPlan.VectorMath;
+        string v = $"{Vector256Class}<float>";
+        const string Avx = "global::System.Runtime.Intrinsics.X86.Avx";
+        const string Avx2 = "global::System.Runtime.Intrinsics.X86.Avx2";
+        w.Line(layer.Bias ? "// net_j = sum_i w_ji * o_i + b_j" : "// net_j = sum_i w_ji * o_i");
+        w.Line($"// With 8 lanes and AVX2, 8 rows j at a time: they are {n} vector{(n == 1 ? string.Empty : "s")} of W ({PackedWidth / n} rows side by side in each), each multiplied by the");
+        w.Line(n == 1
+            ? "// input in every lane, which gives the 8 net_j directly"
+            : $"// {n} inputs repeated across the lanes; vhaddps adds neighbouring lanes until each row's sum is one lane, and a permutation puts the rows in order");
+        w.Line($"// (then + b_j where there are biases); the 8 values go through VectorMath.{layer.Activation} into the span. Other widths: the sums one by one.");
+        w.Open($"if (global::System.Numerics.Vector<float>.Count == {PackedWidth} && {Avx2}.IsSupported)");
+        w.Line($"ref float oRef = ref {plan.Reference($"o{l}")};");
+        string repeated = string.Join(", ", Enumerable.Range(0, PackedWidth).Select(k => plan.In(l, k % n)));
+        w.Line($"{v} inputs{l} = {Vector256Class}.Create({repeated});");
+        if (n > 1)
+        {
+            string order = n == 2 ? "0, 1, 4, 5, 2, 3, 6, 7" : "0, 4, 1, 5, 2, 6, 3, 7";
+            w.Line($"global::System.Runtime.Intrinsics.Vector256<int> order{l} = {Vector256Class}.Create({order});");
+        }
+
+        var starts = new List<int>();
+        for (int j = 0; j + PackedWidth <= layer.Units; j += PackedWidth)
+        {
+            starts.Add(j);
+        }
+
+        if (layer.Units % PackedWidth != 0)
+        {
+            starts.Add(layer.Units - PackedWidth);
+        }
+
+        foreach (int start in starts)
+        {
+            w.Open();
+            w.Line($"// Rows {start}..{start + PackedWidth - 1}.");
+            w.Line($"ref float rows = ref {u}.Add(ref pRef, {layer.WeightOffset + (n * start)});");
+            for (int k = 0; k < n; k++)
+            {
+                w.Line(k == 0
+                    ? $"{v} q0 = {Vector256Class}.LoadUnsafe(ref rows) * inputs{l};"
+                    : $"{v} q{k} = {Vector256Class}.LoadUnsafe(ref {u}.Add(ref rows, {k * PackedWidth})) * inputs{l};");
+            }
+
+            string sums = n switch
+            {
+                1 => "q0",
+                2 => $"{Avx2}.PermuteVar8x32({Avx}.HorizontalAdd(q0, q1), order{l})",
+                _ => $"{Avx2}.PermuteVar8x32({Avx}.HorizontalAdd({Avx}.HorizontalAdd(q0, q1), {Avx}.HorizontalAdd(q2, q3)), order{l})",
+            };
+            if (layer.Bias)
+            {
+                sums += $" + {Vector256Class}.LoadUnsafe(ref {u}.Add(ref pRef, {layer.BiasOffset + start}))";
+            }
+
+            w.Line($"{v} net = {sums};");
+            w.Line($"{vm}.Store(ref oRef, {start}, {vm}.{layer.Activation}({Vector256Class}.AsVector(net)));");
+            w.Close();
+        }
+
+        w.Close();
+    }
+
+    /// <summary>The unrolled layer as scalar sums; with <paramref name="packed"/>, the values of a span activation are packed into vectors from registers where they can be.</summary>
+    private static void WriteUnrolledLayerCore(SourceWriter w, NetworkPlan plan, LayerPlan layer, bool packed)
+    {
         int l = layer.Index;
         w.Line(layer.Bias ? "// net_j = sum_i w_ji * o_i + b_j" : "// net_j = sum_i w_ji * o_i");
         for (int j = 0; j < layer.Units; j++)
@@ -156,7 +256,7 @@ internal static partial class NetworkEmitter
         if (!layer.InLocals && layer.Activation is Activation.Sigmoid or Activation.Tanh)
         {
             // The values live in a span anyway: transform them with the vector kernels.
-            bool packed = plan.VectorKernels && layer.Units >= PackedWidth;
+            packed = packed && plan.VectorKernels && layer.Units >= PackedWidth;
             if (packed)
             {
                 WritePackedActivation(w, plan, layer);

@@ -38,6 +38,24 @@ namespace NetCompiler.Tests.Special
     [Dense(4, Activation.Sigmoid), Dense(2, Activation.Softmax)]
     public partial class AttributeListSoftmaxMseF32 : INet<float> { }
 
+    // Unrolled layers of 4, 2 and 1 inputs and 8 or more units whose next layer is looped: where Vector<float> has 8
+    // lanes (and AVX2), their sums are formed 8 rows at a time from whole vectors of W (12 and 9 units: the last block
+    // of 8 overlaps the one before). The iris shape; no biases; one input.
+    [Network(4, Loss = Loss.CrossEntropy)]
+    [Dense(16, Activation.Tanh)]
+    [Dense(3, Activation.Softmax)]
+    public partial class RowPackedFourInputsF32 : INet<float> { }
+
+    [Network(2, Loss = Loss.HalfSquaredError)]
+    [Dense(12, Activation.Sigmoid, Bias = false)]
+    [Dense(8, Activation.Identity)]
+    public partial class RowPackedTwoInputsF32 : INet<float> { }
+
+    [Network(1, Loss = Loss.MeanSquaredError)]
+    [Dense(9, Activation.Tanh)]
+    [Dense(10, Activation.Sigmoid)]
+    public partial class RowPackedOneInputF32 : INet<float> { }
+
     // Deep: six layers, every activation, bias switched per layer.
     [Network(2, Loss = Loss.HalfSquaredError, Precision = Precision.Double)]
     [Dense(3, Activation.Tanh)]
