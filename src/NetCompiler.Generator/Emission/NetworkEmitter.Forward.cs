@@ -172,18 +172,7 @@ internal static partial class NetworkEmitter
             w.Line($"global::System.Runtime.Intrinsics.Vector256<int> order{l} = {Vector256Class}.Create({order});");
         }
 
-        var starts = new List<int>();
-        for (int j = 0; j + PackedWidth <= layer.Units; j += PackedWidth)
-        {
-            starts.Add(j);
-        }
-
-        if (layer.Units % PackedWidth != 0)
-        {
-            starts.Add(layer.Units - PackedWidth);
-        }
-
-        foreach (int start in starts)
+        foreach (int start in PackedStarts(layer.Units))
         {
             w.Open();
             w.Line($"// Rows {start}..{start + PackedWidth - 1}.");
@@ -287,6 +276,23 @@ internal static partial class NetworkEmitter
     /// <summary>Lanes of the 256-bit vectors that unrolled sums are packed into (<see cref="WritePackedActivation"/>).</summary>
     private const int PackedWidth = 8;
 
+    /// <summary>
+    /// The first unit of each vector of <see cref="PackedWidth"/> units (at least that many): 0, 8, 16, ..., and, when the
+    /// count is not a multiple of 8, count - 8 for the last one (it overlaps the one before, which gets the same values).
+    /// </summary>
+    private static IEnumerable<int> PackedStarts(int units)
+    {
+        for (int j = 0; j + PackedWidth <= units; j += PackedWidth)
+        {
+            yield return j;
+        }
+
+        if (units % PackedWidth != 0)
+        {
+            yield return units - PackedWidth;
+        }
+    }
+
     /// <summary><c>global::System.Runtime.Intrinsics.Vector256</c>.</summary>
     private const string Vector256Class = "global::System.Runtime.Intrinsics.Vector256";
 
@@ -307,18 +313,7 @@ internal static partial class NetworkEmitter
             : $"// (a few ulp, see that file), into the span; the last vector takes the last {PackedWidth} values again (the overlap gets the same values).");
         w.Open($"if ({plan.Vector}.Count == {PackedWidth})");
         w.Line($"ref {plan.T} oRef = ref {plan.Reference($"o{l}")};");
-        var starts = new List<int>();
-        for (int j = 0; j + PackedWidth <= layer.Units; j += PackedWidth)
-        {
-            starts.Add(j);
-        }
-
-        if (layer.Units % PackedWidth != 0)
-        {
-            starts.Add(layer.Units - PackedWidth);
-        }
-
-        foreach (int start in starts)
+        foreach (int start in PackedStarts(layer.Units))
         {
             string values = string.Join(", ", Enumerable.Range(start, PackedWidth).Select(j => $"net{l}_{j}"));
             w.Line($"{vm}.Store(ref oRef, {start}, {vm}.{layer.Activation}({Vector256Class}.AsVector({Vector256Class}.Create({values}))));");
