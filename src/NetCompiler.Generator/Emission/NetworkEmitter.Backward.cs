@@ -107,6 +107,87 @@ internal static partial class NetworkEmitter
         }
     }
 
+    /// <summary>The scalar step (or gradient) of an unrolled layer's rows <paramref name="from"/> to <paramref name="to"/> - 1.</summary>
+    private static void WriteUnrolledStepRows(SourceWriter w, NetworkPlan plan, LayerPlan layer, BackwardMode mode, int from, int to)
+    {
+        int l = layer.Index;
+        for (int j = from; j < to; j++)
+        {
+            string delta = plan.Delta(l, j);
+            for (int i = 0; i < layer.Inputs; i++)
+            {
+                int index = layer.WeightOffset + (layer.Inputs * j) + i;
+                w.Line(mode == BackwardMode.Gradient
+                    ? $"gradient[{index}] += {delta} * {plan.In(l, i)};"
+                    : $"p[{index}] -= learningRate * ({delta} * {plan.In(l, i)});");
+            }
+
+            if (layer.Bias)
+            {
+                w.Line(mode == BackwardMode.Gradient
+                    ? $"gradient[{layer.BiasOffset + j}] += {delta};"
+                    : $"p[{layer.BiasOffset + j}] -= learningRate * {delta};");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether Train's step of an unrolled layer can go 8 rows at a time as whole vectors of W
+    /// (<see cref="WriteRowPackedStep"/>): a trainable float layer of at least 8 units with 1, 2 or 4 inputs whose deltas
+    /// are in a span (the next layer is looped).
+    /// </summary>
+    private static bool RowPackedStep(NetworkPlan plan, LayerPlan layer) =>
+        plan.Baked is null && plan.VectorKernels && !layer.InLocals && layer.Units >= PackedWidth && layer.Inputs is 1 or 2 or 4;
+
+    /// <summary>
+    /// Train's step of an unrolled layer's first <paramref name="rows"/> rows (a multiple of 8), where Vector&lt;float&gt;
+    /// has 8 lanes and AVX2 is there: per 8 rows, e_j = -eta * delta_j is one vector; a permutation spreads it over the
+    /// lanes of each vector of W (n lanes per row for n inputs), which then gets + e_j * o_i with the inputs repeated
+    /// across the lanes; the biases get + e_j. The rows after the last whole 8 go one by one (overlapping vectors would
+    /// step a row twice). iris <c>Train</c> went from 114-120 to 91-94 ns with it in a same-process A/B. Opens the
+    /// <c>if</c>; the caller writes the <c>else</c>.
+    /// </summary>
+    private static void WriteRowPackedStep(SourceWriter w, NetworkPlan plan, LayerPlan layer, int rows)
+    {
+        int l = layer.Index;
+        int n = layer.Inputs;
+        string u = NetworkPlan.Unsafe;
+        string v = $"{Vector256Class}<float>";
+        const string Avx2 = "global::System.Runtime.Intrinsics.X86.Avx2";
+        w.Line($"// With 8 lanes and AVX2, 8 rows j at a time: e_j = -eta * delta_j as one vector, spread by a permutation over the {n} lane{(n == 1 ? string.Empty : "s")}");
+        w.Line($"// of each row in the {n} vector{(n == 1 ? string.Empty : "s")} of W, times the inputs repeated across the lanes: w_ji + e_j * o_i{(layer.Bias ? ", b_j + e_j" : string.Empty)}. Other widths: one by one.");
+        w.Open($"if (global::System.Numerics.Vector<float>.Count == {PackedWidth} && {Avx2}.IsSupported)");
+        string repeated = string.Join(", ", Enumerable.Range(0, PackedWidth).Select(k => plan.In(l, k % n)));
+        w.Line($"{v} stepInputs{l} = {Vector256Class}.Create({repeated});");
+        w.Line($"{v} rate = {Vector256Class}.Create(-learningRate);");
+        w.Line($"ref float deltas = ref {plan.Reference($"delta{l}")};");
+        for (int start = 0; start < rows; start += PackedWidth)
+        {
+            w.Open();
+            w.Line($"// Rows {start}..{start + PackedWidth - 1}.");
+            w.Line($"{v} e = {Vector256Class}.LoadUnsafe(ref {u}.Add(ref deltas, {start})) * rate;");
+            w.Line($"ref float rows = ref {u}.Add(ref pRef, {layer.WeightOffset + (n * start)});");
+            for (int k = 0; k < n; k++)
+            {
+                string at = k == 0 ? "ref rows" : $"ref {u}.Add(ref rows, {k * PackedWidth})";
+                string spread = n == 1
+                    ? "e"
+                    : $"{Avx2}.PermuteVar8x32(e, {Vector256Class}.Create({string.Join(", ", Enumerable.Range(0, PackedWidth).Select(m => ((k * PackedWidth) + m) / n))}))";
+                w.Line($"{Vector256Class}.StoreUnsafe({Vector256Class}.LoadUnsafe({at}) + ({spread} * stepInputs{l}), {at});");
+            }
+
+            if (layer.Bias)
+            {
+                w.Line($"ref float biases = ref {u}.Add(ref pRef, {layer.BiasOffset + start});");
+                w.Line($"{Vector256Class}.StoreUnsafe({Vector256Class}.LoadUnsafe(ref biases) + e, ref biases);");
+            }
+
+            w.Close();
+        }
+
+        w.Close();
+    }
+
     /// <summary>Fewest inputs of a looped ReLU layer whose update or gradient pass skips rows with delta_j = 0.</summary>
     private const int SkipZeroRowsMinInputs = 128;
 
@@ -239,25 +320,16 @@ internal static partial class NetworkEmitter
 
         if (layer.Unrolled)
         {
-            for (int j = 0; j < layer.Units; j++)
+            int packed = mode == BackwardMode.Train && RowPackedStep(plan, layer) ? layer.Units / PackedWidth * PackedWidth : 0;
+            if (packed > 0)
             {
-                string delta = plan.Delta(l, j);
-                for (int i = 0; i < layer.Inputs; i++)
-                {
-                    int index = layer.WeightOffset + (layer.Inputs * j) + i;
-                    w.Line(mode == BackwardMode.Gradient
-                        ? $"gradient[{index}] += {delta} * {plan.In(l, i)};"
-                        : $"p[{index}] -= learningRate * ({delta} * {plan.In(l, i)});");
-                }
-
-                if (layer.Bias)
-                {
-                    w.Line(mode == BackwardMode.Gradient
-                        ? $"gradient[{layer.BiasOffset + j}] += {delta};"
-                        : $"p[{layer.BiasOffset + j}] -= learningRate * {delta};");
-                }
+                WriteRowPackedStep(w, plan, layer, packed);
+                w.Open("else");
+                WriteUnrolledStepRows(w, plan, layer, mode, 0, packed);
+                w.Close();
             }
 
+            WriteUnrolledStepRows(w, plan, layer, mode, packed, layer.Units);
             return;
         }
 
