@@ -157,8 +157,7 @@ internal static partial class NetworkEmitter
         w.Line($"// With 8 lanes and AVX2, 8 rows j at a time: e_j = -eta * delta_j as one vector, spread by a permutation over the {n} lane{(n == 1 ? string.Empty : "s")}");
         w.Line($"// of each row in the {n} vector{(n == 1 ? string.Empty : "s")} of W, times the inputs repeated across the lanes: w_ji + e_j * o_i{(layer.Bias ? ", b_j + e_j" : string.Empty)}. Other widths: one by one.");
         w.Open($"if (global::System.Numerics.Vector<float>.Count == {PackedWidth} && {Avx2}.IsSupported)");
-        string repeated = string.Join(", ", Enumerable.Range(0, PackedWidth).Select(k => plan.In(l, k % n)));
-        w.Line($"{v} stepInputs{l} = {Vector256Class}.Create({repeated});");
+        w.Line($"{v} stepInputs{l} = {RepeatedInputs(plan, layer)};");
         w.Line($"{v} rate = {Vector256Class}.Create(-learningRate);");
         w.Line($"ref float deltas = ref {plan.Reference($"delta{l}")};");
         for (int start = 0; start < rows; start += PackedWidth)

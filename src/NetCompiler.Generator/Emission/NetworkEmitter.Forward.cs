@@ -132,12 +132,15 @@ internal static partial class NetworkEmitter
     /// <summary>
     /// Whether an unrolled layer's weighted sums can also be formed 8 rows at a time from whole vectors of W
     /// (<see cref="WriteRowPackedLayer"/>): a trainable float layer of at least 8 units with 1, 2 or 4 inputs (8 rows of
-    /// W are then 1, 2 or 4 vectors of 8), whose values go to a span through the vector sigmoid or tanh.
+    /// W are then 1, 2 or 4 vectors of 8), whose values go to a span through the vector sigmoid or tanh: the layers
+    /// of <see cref="RowPackedStep"/> with those activations.
     /// </summary>
     private static bool RowPackedSums(NetworkPlan plan, LayerPlan layer) =>
-        plan.Baked is null && plan.VectorKernels && !layer.InLocals && layer.Units >= PackedWidth
-        && layer.Activation is Activation.Sigmoid or Activation.Tanh
-        && layer.Inputs is 1 or 2 or 4;
+        RowPackedStep(plan, layer) && layer.Activation is Activation.Sigmoid or Activation.Tanh;
+
+    /// <summary><c>Vector256.Create(o_0, .., o_{n-1}, o_0, ..)</c>: the layer's n inputs repeated across 8 lanes.</summary>
+    private static string RepeatedInputs(NetworkPlan plan, LayerPlan layer) =>
+        $"{Vector256Class}.Create({string.Join(", ", Enumerable.Range(0, PackedWidth).Select(k => plan.In(layer.Index, k % layer.Inputs)))})";
 
     /// <summary>
     /// The row-packed form of an unrolled layer, where Vector&lt;float&gt; has 8 lanes and AVX2 is there: 8 rows of W with
@@ -164,8 +167,7 @@ internal static partial class NetworkEmitter
         w.Line($"// (then + b_j where there are biases); the 8 values go through VectorMath.{layer.Activation} into the span. Other widths: the sums one by one.");
         w.Open($"if (global::System.Numerics.Vector<float>.Count == {PackedWidth} && {Avx2}.IsSupported)");
         w.Line($"ref float oRef = ref {plan.Reference($"o{l}")};");
-        string repeated = string.Join(", ", Enumerable.Range(0, PackedWidth).Select(k => plan.In(l, k % n)));
-        w.Line($"{v} inputs{l} = {Vector256Class}.Create({repeated});");
+        w.Line($"{v} inputs{l} = {RepeatedInputs(plan, layer)};");
         if (n > 1)
         {
             string order = n == 2 ? "0, 1, 4, 5, 2, 3, 6, 7" : "0, 4, 1, 5, 2, 6, 3, 7";
