@@ -7,6 +7,7 @@ using NetCompiler.Generator.Baking;
 using NetCompiler.Generator.Diagnostics;
 using NetCompiler.Generator.Emission;
 using NetCompiler.Generator.Helpers;
+using NetCompiler.Generator.Layers;
 using NetCompiler.Generator.Model;
 using NetCompiler.Generator.Parsing;
 using NetCompiler.Generator.Validation;
@@ -67,15 +68,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (result, _) => (result.Network!.HintName, result.BakedParametersLocation))
             .Collect();
 
-        // [Dense] on a class without [Network]: warn, since nothing would be generated.
-        IncrementalValuesProvider<DiagnosticInfo> orphanLayers = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                NetworkParser.DenseAttributeName,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                static (context, _) => FindOrphanLayers(context))
-            .Where(static d => d is not null)
-            .Select(static (d, _) => d!)
-            .WithTrackingName(TrackingNames.OrphanLayers);
+        // Layer attributes on a class without [Network]: warn once per declaration (on its first layer), since nothing
+        // would be generated.
+        foreach (LayerKind kind in LayerKinds.All)
+        {
+            IncrementalValuesProvider<DiagnosticInfo> orphans = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    kind.MetadataName,
+                    static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                    static (context, cancellationToken) => FindOrphanLayers(context, cancellationToken))
+                .Where(static d => d is not null)
+                .Select(static (d, _) => d!)
+                .WithTrackingName(TrackingNames.OrphanLayers);
+            context.RegisterSourceOutput(orphans, static (output, item) => output.ReportDiagnostic(item.ToDiagnostic()));
+        }
 
         context.RegisterSourceOutput(diagnostics, static (output, items) =>
         {
@@ -84,8 +90,6 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(item.ToDiagnostic());
             }
         });
-
-        context.RegisterSourceOutput(orphanLayers, static (output, item) => output.ReportDiagnostic(item.ToDiagnostic()));
 
         context.RegisterSourceOutput(networks, static (output, network) =>
             output.AddSource(network.HintName, NetworkEmitter.Emit(network)));
@@ -150,7 +154,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             return new BakedResult(network, new BakeProblem(DiagnosticDescriptors.BakedParametersInvalid, file.Error));
         }
 
-        double[]? values = SafetensorsFile.TryRead(file.Bytes.ToArray(), network.Inputs, network.Layers, out string error);
+        double[]? values = SafetensorsFile.TryRead(file.Bytes.ToArray(), ParameterLayout.Of(network), out string error);
         return values is null
             ? new BakedResult(network, new BakeProblem(DiagnosticDescriptors.BakedParametersInvalid, error))
             : new BakedResult(network with { BakedValues = values.ToEquatableArray() }, null);
@@ -162,7 +166,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         return declaration is null ? null : NetworkValidator.Validate(declaration);
     }
 
-    private static DiagnosticInfo? FindOrphanLayers(GeneratorAttributeSyntaxContext context)
+    private static DiagnosticInfo? FindOrphanLayers(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type
             || context.TargetNode is not TypeDeclarationSyntax declaration
@@ -171,9 +175,23 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             return null;
         }
 
-        // One warning per declaration, on its first [Dense].
+        // The declaration's first layer attribute in source order, whatever its kind: only its own provider reports.
         AttributeData attribute = context.Attributes[0];
-        Location location = attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? declaration.Identifier.GetLocation();
-        return new DiagnosticInfo(DiagnosticDescriptors.DenseWithoutNetwork, LocationInfo.From(location), ImmutableArray.Create(type.Name).ToEquatableArray());
+        foreach (AttributeData other in type.GetAttributes())
+        {
+            if (other.AttributeClass is { } otherClass
+                && LayerKinds.Find(otherClass.ToDisplayString()) is not null
+                && other.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is { } syntax
+                && syntax.FirstAncestorOrSelf<TypeDeclarationSyntax>() == declaration
+                && syntax.SpanStart < (attribute.ApplicationSyntaxReference?.Span.Start ?? int.MaxValue))
+            {
+                return null;
+            }
+        }
+
+        string kindName = attribute.AttributeClass?.Name ?? "Dense";
+        kindName = kindName.EndsWith("Attribute", System.StringComparison.Ordinal) ? kindName.Substring(0, kindName.Length - "Attribute".Length) : kindName;
+        Location location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? declaration.Identifier.GetLocation();
+        return new DiagnosticInfo(DiagnosticDescriptors.DenseWithoutNetwork, LocationInfo.From(location), ImmutableArray.Create(type.Name, kindName).ToEquatableArray());
     }
 }

@@ -5,7 +5,9 @@ namespace NetCompiler
 {
     /// <summary>
     /// One fully connected layer of a <see cref="NetworkAttribute"/> network:
-    /// net_j = sum_i w_ji * o_i (+ b_j), o_j = f(net_j). Layers are applied in source order.
+    /// net_j = sum_i w_ji * o_i (+ b_j), o_j = f(net_j). Layers are applied in source order. After a convolution or
+    /// pooling layer, a Dense layer sees its output flattened in (channel, row, column) order, as PyTorch's
+    /// <c>nn.Flatten</c>; only Dense layers may follow a Dense layer.
     /// </summary>
     [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
     [Conditional("NETCOMPILER_KEEP_ATTRIBUTES")]

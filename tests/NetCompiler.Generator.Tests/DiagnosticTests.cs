@@ -350,6 +350,133 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void NC0003_InputDimensionNotPositive() => AssertDiagnostic("""
+        [Network(3, 0, 8)]
+        [Conv2D(4, 3)]
+        public partial class Net { }
+        """, "NC0003", DiagnosticSeverity.Error, "0", "declares 0 height", "at least 1");
+
+    [Fact]
+    public void NC0015_ConvolutionWithoutNetwork() => AssertDiagnostic("""
+        [Conv2D(4, 3)]
+        [MaxPool2D(2)]
+        [Dense(1)]
+        public partial class Orphan { }
+        """, "NC0015", DiagnosticSeverity.Warning, "Conv2D(4, 3)", "'Orphan'", "[Conv2D]", "[Network(channels, height, width)]");
+
+    [Theory]
+    [InlineData("[Conv2D(0, 3)]", "0", "filters = 0", "at least 1")]
+    [InlineData("[Conv2D(4, -1)]", "-1", "kernelSize = -1", "at least 1")]
+    [InlineData("[Conv2D(4, 3, Stride = 0)]", "Stride = 0", "Stride = 0", "at least 1")]
+    [InlineData("[Conv2D(4, 3, StrideWidth = -2)]", "StrideWidth = -2", "StrideWidth = -2", "at least 1")]
+    [InlineData("[Conv2D(4, 3, Dilation = 0)]", "Dilation = 0", "Dilation = 0", "at least 1")]
+    [InlineData("[Conv2D(4, 3, Groups = 0)]", "Groups = 0", "Groups = 0", "at least 1")]
+    [InlineData("[Conv2D(4, 3, Padding = -1)]", "Padding = -1", "Padding = -1", "cannot be negative")]
+    [InlineData("[Conv2D(4, 3, KernelHeight = 0)]", "KernelHeight = 0", "KernelHeight = 0", "at least 1")]
+    [InlineData("[MaxPool2D(0)]", "0", "kernelSize = 0", "at least 1")]
+    [InlineData("[AvgPool2D(2, Stride = 0)]", "Stride = 0", "Stride = 0", "at least 1")]
+    public void NC0020_LayerArgumentOutOfRange(string layer, string span, string setting, string rule) => AssertDiagnostic($$"""
+        [Network(2, 8, 8)]
+        {{layer}}
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0020", DiagnosticSeverity.Error, span, "Layer 0", setting, rule);
+
+    [Theory]
+    [InlineData("[Network(1, 4, 4)]\n[Conv2D(2, 5)]", "5", "height", "spans 5", "has 4")]
+    [InlineData("[Network(1, 4, 4)]\n[Conv2D(2, 3, Dilation = 2)]", "3", "height", "spans 5", "has 4")]
+    [InlineData("[Network(1, 8, 3)]\n[Conv2D(2, 3, KernelWidth = 4, Padding = 0)]", "KernelWidth = 4", "width", "spans 4", "has 3")]
+    [InlineData("[Network(2, 3)]\n[Conv1D(2, 4)]", "4", "length", "spans 4", "has 3")]
+    [InlineData("[Network(1, 3, 3)]\n[MaxPool2D(4)]", "4", "height", "spans 4", "has 3")]
+    public void NC0021_KernelLargerThanInput(string declaration, string span, string axis, string spans, string has) => AssertDiagnostic($$"""
+        {{declaration}}
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0021", DiagnosticSeverity.Error, span, "Layer 0", axis, spans, has);
+
+    [Theory]
+    [InlineData("[Conv2D(4, 3, Groups = 4)]", "Groups = 4", "input channels (6)")]
+    [InlineData("[Conv2D(5, 3, Groups = 2)]", "Groups = 2", "filters (5)")]
+    public void NC0022_GroupsDoNotDivide(string layer, string span, string what) => AssertDiagnostic($$"""
+        [Network(6, 8, 8)]
+        {{layer}}
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0022", DiagnosticSeverity.Error, span, "Layer 0", what);
+
+    [Fact]
+    public void NC0023_SpatialLayerAfterDense() => AssertDiagnostic("""
+        [Network(1, 8, 8)]
+        [Dense(16)]
+        [Conv2D(4, 3)]
+        public partial class Net { }
+        """, "NC0023", DiagnosticSeverity.Error, "Conv2D(4, 3)", "Layer 1", "after a Dense layer");
+
+    [Theory]
+    [InlineData("[Network(1, 8, 8)]", "[Conv1D(4, 3)]", "Conv1D(4, 3)", "a sequence input", "an image of 1 x 8 x 8")]
+    [InlineData("[Network(3, 16)]", "[MaxPool2D(2)]", "MaxPool2D(2)", "an image input", "a sequence of 3 x 16")]
+    [InlineData("[Network(64)]", "[Conv2D(4, 3)]", "Conv2D(4, 3)", "an image input", "a flat vector of 64 values")]
+    [InlineData("[Network(64)]", "[GlobalAvgPool]", "GlobalAvgPool", "a sequence or an image input", "a flat vector of 64 values")]
+    public void NC0024_LayerDoesNotFitTheInput(string network, string layer, string span, string needs, string input) => AssertDiagnostic($$"""
+        {{network}}
+        {{layer}}
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0024", DiagnosticSeverity.Error, span, "Layer 0", needs, input);
+
+    [Theory]
+    [InlineData("Padding = 1")]
+    [InlineData("PaddingHeight = 0")]
+    public void NC0025_SameWithPadding(string padding) => AssertDiagnostic($$"""
+        [Network(1, 8, 8)]
+        [Conv2D(4, 3, Same = true, {{padding}})]
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0025", DiagnosticSeverity.Error, padding, "Layer 0", "Same = true and " + padding.Split(' ')[0]);
+
+    [Fact]
+    public void NC0026_SoftmaxOnConvolution() => AssertDiagnostic("""
+        [Network(1, 8)]
+        [Conv1D(4, 3, Activation.Softmax)]
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0026", DiagnosticSeverity.Error, "Activation.Softmax", "Layer 0", "Conv1D", "last Dense layer");
+
+    [Fact]
+    public void NC0027_PoolPaddingTooLarge() => AssertDiagnostic("""
+        [Network(1, 8, 8)]
+        [MaxPool2D(2, Padding = 2)]
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0027", DiagnosticSeverity.Error, "Padding = 2", "Layer 0", "pads 2", "window of 2", "at most half");
+
+    [Theory]
+    [InlineData("[Conv2D(2, 3, Activation.Sigmoid)]", "Conv2D")]
+    [InlineData("[Conv2D(2, 3, Activation.Sigmoid)] [MaxPool2D(2)]", "MaxPool2D")]
+    public void NC0028_CrossEntropyWithoutDenseOutput(string layers, string last) => AssertDiagnostic($$"""
+        [Network(1, 8, 8, Loss = Loss.CrossEntropy)]
+        {{layers}}
+        public partial class Net { }
+        """, "NC0028", DiagnosticSeverity.Error, "Loss = Loss.CrossEntropy", "ends with a " + last + " layer", "Dense(n, Activation.Softmax)");
+
+    [Fact]
+    public void NC0014_ConvolutionWorkingMemoryTooLarge() => AssertDiagnostic("""
+        [Network(16, 64, 64)]
+        [Conv2D(64, 3, Activation.ReLU, Padding = 1)]
+        [GlobalAvgPool]
+        [Dense(2)]
+        public partial class Net { }
+        """, "NC0014", DiagnosticSeverity.Error, "Network(16, 64, 64)", "'Net'", "bytes of stack");
+
+    [Fact]
+    public void NC0014_SpatialLayerOutputTooLarge() => AssertDiagnostic("""
+        [Network(1, 4096, 4096)]
+        [MaxPool2D(1)]
+        [Dense(1)]
+        public partial class Net { }
+        """, "NC0014", DiagnosticSeverity.Error, "Network(1, 4096, 4096)", "input has 16777216 values");
+
+    [Fact]
     public void EveryDescriptorIsTestedAndTracked()
     {
         var ids = typeof(NetworkGenerator).Assembly

@@ -126,4 +126,37 @@ public class SnapshotTests
             internal sealed partial class Inner { }
         }
         """);
+
+    [Fact]
+    public void ConvolutionalNetwork() => Verify("""
+        using NetCompiler;
+
+        namespace Convolutional;
+
+        // The digits CNN: 3x3 convolutions with padding, 2x2 max pooling, a softmax Dense tail.
+        [Network(1, 8, 8, Loss = Loss.CrossEntropy)]
+        [Conv2D(8, 3, Activation.ReLU, Padding = 1)]
+        [MaxPool2D(2)]
+        [Conv2D(16, 3, Activation.ReLU, Padding = 1)]
+        [MaxPool2D(2)]
+        [Dense(10, Activation.Softmax)]
+        public partial class DigitsCnn { }
+        """);
+
+    [Fact]
+    public void StridedDepthwiseSequence() => Verify("""
+        using NetCompiler;
+
+        namespace Convolutional;
+
+        // 1D: a strided "same" convolution (input split into phases), a depthwise one without bias, average pooling with
+        // padding, global average pooling and an unrolled Dense tail, in double.
+        [Network(2, 16, Loss = Loss.MeanSquaredError, Precision = Precision.Double)]
+        [Conv1D(4, 3, Activation.Tanh, Stride = 2, Same = true)]
+        [Conv1D(4, 3, Activation.LeakyReLU, Groups = 4, Padding = 1, Bias = false)]
+        [AvgPool1D(3, Stride = 1, Padding = 1)]
+        [GlobalAvgPool]
+        [Dense(2, Activation.Sigmoid)]
+        public partial class SensorNet { }
+        """);
 }

@@ -32,6 +32,14 @@ namespace NetCompiler.Tests
         public static IEnumerable<object[]> AllNames() =>
             ByName.Value.Keys.OrderBy(n => n, StringComparer.Ordinal).Select(n => new object[] { n });
 
+        /// <summary>The networks of Dense layers only (whose memory layout follows the Dense stack's rules).</summary>
+        public static IEnumerable<object[]> DenseNames() =>
+            ByName.Value.Where(kv => Reference(kv.Key).IsDense).Select(kv => kv.Key).OrderBy(n => n, StringComparer.Ordinal).Select(n => new object[] { n });
+
+        /// <summary>The networks with convolution or pooling layers.</summary>
+        public static IEnumerable<object[]> ConvolutionalNames() =>
+            ByName.Value.Where(kv => !Reference(kv.Key).IsDense).Select(kv => kv.Key).OrderBy(n => n, StringComparer.Ordinal).Select(n => new object[] { n });
+
         public static Type Resolve(string name) => ByName.Value[name];
 
         public static string NameOf(Type t)

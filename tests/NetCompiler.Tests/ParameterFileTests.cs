@@ -404,13 +404,12 @@ namespace NetCompiler.Tests
             Assert.EndsWith("}", json, StringComparison.Ordinal);
 
             var expected = new List<(string Name, int[] Shape, int Offset, int Count)>();
-            for (int k = 0; k < net.Reference.Layers.Count; k++)
+            foreach (ReferenceLayer layer in net.Reference.Layers)
             {
-                ReferenceLayer layer = net.Reference.Layers[k];
-                expected.Add(($"layers.{k}.weight", new[] { layer.Units, layer.Inputs }, layer.WeightOffset, layer.Units * layer.Inputs));
+                expected.Add(($"layers.{layer.Index}.weight", layer.WeightShape, layer.WeightOffset, layer.Units * layer.Inputs));
                 if (layer.HasBias)
                 {
-                    expected.Add(($"layers.{k}.bias", new[] { layer.Units }, layer.BiasOffset, layer.Units));
+                    expected.Add(($"layers.{layer.Index}.bias", new[] { layer.Units }, layer.BiasOffset, layer.Units));
                 }
             }
 

@@ -19,12 +19,12 @@ internal static class SafetensorsFile
     private const long MaxHeaderBytes = 100_000_000;
 
     /// <summary>Decodes <paramref name="file"/> into the network's parameter layout; returns null and a reason on failure.</summary>
-    public static double[]? TryRead(byte[] file, int inputs, EquatableArray<LayerSpec> layers, out string error)
+    public static double[]? TryRead(byte[] file, IReadOnlyList<ParameterTensors> layers, out string error)
     {
         error = string.Empty;
         try
         {
-            return Read(file, inputs, layers);
+            return Read(file, layers);
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
@@ -33,7 +33,7 @@ internal static class SafetensorsFile
         }
     }
 
-    private static double[] Read(byte[] file, int networkInputs, EquatableArray<LayerSpec> layers)
+    private static double[] Read(byte[] file, IReadOnlyList<ParameterTensors> layers)
     {
         if (file.Length < 8)
         {
@@ -104,10 +104,10 @@ internal static class SafetensorsFile
         bool ours = tensors.Keys.Any(k => k.StartsWith("layers.", StringComparison.Ordinal));
         if (ours)
         {
-            for (int i = 0; i < layers.Count; i++)
+            foreach (ParameterTensors layer in layers)
             {
-                string weight = $"layers.{i.ToString(CultureInfo.InvariantCulture)}.weight";
-                string bias = $"layers.{i.ToString(CultureInfo.InvariantCulture)}.bias";
+                string weight = $"layers.{layer.LayerIndex.ToString(CultureInfo.InvariantCulture)}.weight";
+                string bias = $"layers.{layer.LayerIndex.ToString(CultureInfo.InvariantCulture)}.bias";
                 byLayer.Add((tensors.ContainsKey(weight) ? weight : null, tensors.ContainsKey(bias) ? bias : null));
             }
         }
@@ -138,41 +138,40 @@ internal static class SafetensorsFile
 
         var values = new List<double>();
         var used = new HashSet<string>(StringComparer.Ordinal);
-        int inputs = networkInputs;
-        for (int l = 0; l < layers.Count; l++)
+        for (int k = 0; k < layers.Count; k++)
         {
-            LayerSpec layer = layers[l];
-            (string? weight, string? bias) = byLayer[l];
-            string expectedWeight = ours ? $"layers.{l}.weight" : $"the weight of PyTorch layer {l}";
+            ParameterTensors layer = layers[k];
+            int l = layer.LayerIndex;
+            (string? weight, string? bias) = byLayer[k];
+            string expectedWeight = ours ? $"layers.{l}.weight" : $"the weight of PyTorch layer {k}";
             if (weight is null)
             {
-                throw new FormatException($"missing tensor {expectedWeight} of shape [{layer.Units}, {inputs}]");
+                throw new FormatException($"missing tensor {expectedWeight} of shape {layer.DescribeWeightShape()}");
             }
 
-            ReadTensor(file, headerLength, weight, tensors[weight], new long[] { layer.Units, inputs }, values);
+            long[] shape = Array.ConvertAll(layer.WeightShape, d => (long)d);
+            ReadTensor(file, headerLength, weight, tensors[weight], shape, values);
             used.Add(weight);
-            if (layer.Bias)
+            if (layer.HasBias)
             {
                 if (bias is null)
                 {
-                    throw new FormatException($"missing bias tensor for layer {l} (shape [{layer.Units}]): the layer is declared with Bias = true");
+                    throw new FormatException($"missing bias tensor for layer {l} (shape [{layer.WeightShape[0]}]): the layer is declared with Bias = true");
                 }
 
-                ReadTensor(file, headerLength, bias, tensors[bias], new long[] { layer.Units }, values);
+                ReadTensor(file, headerLength, bias, tensors[bias], new long[] { layer.WeightShape[0] }, values);
                 used.Add(bias);
             }
             else if (bias is not null)
             {
                 throw new FormatException($"tensor '{bias}' is a bias, but layer {l} is declared with Bias = false");
             }
-
-            inputs = layer.Units;
         }
 
         string? extra = tensors.Keys.FirstOrDefault(k => !used.Contains(k));
         if (extra is not null)
         {
-            throw new FormatException($"unexpected tensor '{extra}': the network has {layers.Count} layers");
+            throw new FormatException($"unexpected tensor '{extra}': the network has {layers.Count} layers with parameters");
         }
 
         return values.ToArray();

@@ -25,12 +25,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NoLayers = Error(
         "NC0002",
         "Network has no layers",
-        "The network '{0}' has no layer: add at least one [Dense(units, activation)] attribute to the same declaration");
+        "The network '{0}' has no layer: add at least one layer attribute, such as [Dense(units, activation)] or [Conv2D(filters, kernelSize, activation)], to the same declaration");
 
     public static readonly DiagnosticDescriptor InvalidInputCount = Error(
         "NC0003",
-        "Input count must be positive",
-        "The network '{0}' declares {1} inputs: [Network(inputs)] needs at least 1 input");
+        "Input size must be positive",
+        "The network '{0}' declares {1} {2}: [Network] needs at least 1 in every dimension (inputs; or channels and length; or channels, height and width)");
 
     public static readonly DiagnosticDescriptor InvalidUnitCount = Error(
         "NC0004",
@@ -89,8 +89,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor DenseWithoutNetwork = Warning(
         "NC0015",
-        "[Dense] without [Network]",
-        "'{0}' has [Dense] layers but no [Network(inputs)] attribute, so no network is generated: add [Network(inputs)] to the declaration");
+        "Layers without [Network]",
+        "'{0}' has layer attributes ([{1}], ...) but no [Network(inputs)] attribute, so no network is generated: add [Network(inputs)] (or [Network(channels, length)], [Network(channels, height, width)]) to the declaration");
 
     public static readonly DiagnosticDescriptor UnsupportedTarget = Error(
         "NC0016",
@@ -111,4 +111,49 @@ internal static class DiagnosticDescriptors
         "NC0017",
         "UnrollLimit too large",
         "The network '{0}' sets UnrollLimit = {1}, but fully unrolled layers are limited to {2} weights (larger unrolled methods compile slowly and run slower than loops): use a value up to {2}, or a negative value for the default");
+
+    public static readonly DiagnosticDescriptor ArgumentOutOfRange = Error(
+        "NC0020",
+        "Layer argument out of range",
+        "Layer {0} of '{1}' sets {2} = {3}, but {4}");
+
+    public static readonly DiagnosticDescriptor KernelLargerThanInput = Error(
+        "NC0021",
+        "Kernel larger than its padded input",
+        "Layer {0} of '{1}' ({2}) has no output along its {3}: its kernel spans {4} positions, but its input has {5} there with padding; use a smaller kernel or dilation, more padding, or Same = true");
+
+    public static readonly DiagnosticDescriptor GroupsDoNotDivide = Error(
+        "NC0022",
+        "Groups must divide the channels",
+        "Layer {0} of '{1}' sets Groups = {2}, which does not divide its {3} ({4}): both the input channels and the filters must be multiples of the groups");
+
+    public static readonly DiagnosticDescriptor SpatialAfterDense = Error(
+        "NC0023",
+        "Convolution or pooling after a Dense layer",
+        "Layer {0} of '{1}' is a {2} layer after a Dense layer, whose output has no positions: put the convolution and pooling layers first and the Dense layers last");
+
+    public static readonly DiagnosticDescriptor RankMismatch = Error(
+        "NC0024",
+        "Layer does not fit the input's dimensions",
+        "Layer {0} of '{1}' is a {2} layer, which needs {3}, but its input is {4}: use the layer of the input's dimensions (Conv1D/MaxPool1D/AvgPool1D on sequences, Conv2D/MaxPool2D/AvgPool2D on images) or declare the input's shape in [Network]");
+
+    public static readonly DiagnosticDescriptor SameWithPadding = Error(
+        "NC0025",
+        "Same together with Padding",
+        "Layer {0} of '{1}' sets both Same = true and {2}: Same computes the padding itself, so remove one of them");
+
+    public static readonly DiagnosticDescriptor SoftmaxOnSpatialLayer = Error(
+        "NC0026",
+        "Softmax on a convolution",
+        "Layer {0} of '{1}' ({2}) uses Softmax, which normalizes over a whole layer and is only allowed on a last Dense layer: use another activation here and end the network with [Dense(classes, Activation.Softmax)]");
+
+    public static readonly DiagnosticDescriptor PoolPaddingTooLarge = Error(
+        "NC0027",
+        "Pooling padding larger than half the window",
+        "Layer {0} of '{1}' ({2}) pads {3} positions on each side of a window of {4}: the padding may be at most half the window (as in PyTorch), so that every window holds an input value");
+
+    public static readonly DiagnosticDescriptor CrossEntropyNeedsDenseOutput = Error(
+        "NC0028",
+        "CrossEntropy needs a Dense output layer",
+        "The network '{0}' uses Loss.CrossEntropy but ends with a {1} layer: cross-entropy is computed from a last Dense layer's weighted sums, so end the network with [Dense(n, Activation.Softmax)] or [Dense(n, Activation.Sigmoid)], or use HalfSquaredError or MeanSquaredError");
 }

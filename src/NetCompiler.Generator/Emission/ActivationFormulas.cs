@@ -7,7 +7,7 @@ internal static class ActivationFormulas
     /// f(net) as an expression over <paramref name="net"/> (a simple name or element access), through Math/MathF: the
     /// fastest for values one at a time, as in unrolled layers whose values live in locals.
     /// </summary>
-    public static string Apply(NetworkPlan plan, Activation activation, string net) => activation switch
+    public static string Apply(CodeContext plan, Activation activation, string net) => activation switch
     {
         Activation.Sigmoid => $"{plan.Lit(1)} / ({plan.Lit(1)} + {plan.Math}.Exp(-{net}))",
         Activation.Tanh => $"{plan.Math}.Tanh({net})",
@@ -20,7 +20,7 @@ internal static class ActivationFormulas
     /// f(net) for the scalar tail of a vector loop: in float, sigmoid and tanh through VectorMath's scalar kernels, which
     /// are its vector kernels bit for bit, so a value's activation does not depend on its position or the vector width.
     /// </summary>
-    public static string ApplyInTail(NetworkPlan plan, Activation activation, string net) => activation switch
+    public static string ApplyInTail(CodeContext plan, Activation activation, string net) => activation switch
     {
         Activation.Sigmoid or Activation.Tanh when plan.VectorKernels => $"{NetworkPlan.VectorMath}.{activation}({net})",
         _ => Apply(plan, activation, net),
@@ -30,7 +30,7 @@ internal static class ActivationFormulas
     /// f(net) as a Vector&lt;T&gt; expression over the vector <paramref name="net"/>, the same function in each lane as
     /// <see cref="Apply"/> (Sigmoid and Tanh through the VectorMath kernels, float only; the ReLUs as a compare and a blend).
     /// </summary>
-    public static string ApplyToVector(NetworkPlan plan, Activation activation, string net)
+    public static string ApplyToVector(CodeContext plan, Activation activation, string net)
     {
         string v = plan.Vector;
         return activation switch
@@ -44,7 +44,7 @@ internal static class ActivationFormulas
     }
 
     /// <summary>f'(net) written in terms of o = f(net), parenthesized; <c>null</c> when f' = 1.</summary>
-    public static string? Derivative(NetworkPlan plan, Activation activation, string o) => activation switch
+    public static string? Derivative(CodeContext plan, Activation activation, string o) => activation switch
     {
         Activation.Sigmoid => $"({o} * ({plan.Lit(1)} - {o}))",
         Activation.Tanh => $"({plan.Lit(1)} - {o} * {o})",
@@ -54,7 +54,7 @@ internal static class ActivationFormulas
     };
 
     /// <summary>f'(net) as a Vector&lt;T&gt; expression over the vector <paramref name="o"/> = f(net), computing what <see cref="Derivative"/> computes in each lane; <c>null</c> when f' = 1.</summary>
-    public static string? VectorDerivative(NetworkPlan plan, Activation activation, string o)
+    public static string? VectorDerivative(CodeContext plan, Activation activation, string o)
     {
         string v = plan.Vector;
         return activation switch

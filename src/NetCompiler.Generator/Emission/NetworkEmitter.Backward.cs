@@ -40,7 +40,7 @@ internal static partial class NetworkEmitter
         int l = layer.Index;
         LayerPlan previous = plan.Layers[l - 1];
         w.Line();
-        w.Line($"// Hidden layer {l - 1}: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the {layer.Units} units of layer {l}),");
+        w.Line($"// Hidden layer {previous.Number}: delta_j = f'(net_j) * sum_k w_kj * delta_k (k over the {layer.Units} units of layer {layer.Number}),");
         w.Line($"// where {ActivationFormulas.DescribeDerivative(previous.Activation)}.");
         if (layer.Unrolled)
         {
@@ -69,22 +69,7 @@ internal static partial class NetworkEmitter
         }
 
         w.Line($"// Looped: W is walked row by row (contiguous memory), {RowBlock} rows k at a time, each adding w_kj * delta_k into every delta_j.");
-        w.Line($"delta{l - 1}.Clear();");
-        w.Open();
-        w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.WeightOffset});");
-        w.Line($"ref {plan.T} sums = ref {plan.Reference($"delta{l - 1}")};");
-        WriteRowBlocks(w, layer.Units, "k", (rows, k) =>
-        {
-            WriteRowRefs(w, plan, layer.Inputs, rows, k);
-            w.Line($"{plan.T} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"d{r} = delta{l}[{Plus(k, r)}]"))};");
-            w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"v{r} = new {plan.Vector}(d{r})"))};");
-            string vectorSum = MultiplyAddChain($"{NetworkPlan.VectorMath}.Load(ref sums, j)", Enumerable.Range(0, rows).Select(r => ($"{NetworkPlan.VectorMath}.Load(ref w{r}, j)", $"v{r}")));
-            string scalarSum = string.Join(" + ", Enumerable.Range(0, rows).Select(r => $"{NetworkPlan.Unsafe}.Add(ref w{r}, j) * d{r}"));
-            WriteVectorLoop(w, plan, "j", layer.Inputs,
-                new[] { $"{NetworkPlan.VectorMath}.Store(ref sums, j, {vectorSum});" },
-                new[] { $"{NetworkPlan.Unsafe}.Add(ref sums, j) += {scalarSum};" });
-        });
-        w.Close();
+        WriteTransposedProduct(w, plan, layer, $"delta{l - 1}");
         string? vectorDerivative = ActivationFormulas.VectorDerivative(plan, previous.Activation, "o");
         if (vectorDerivative is not null)
         {
@@ -104,6 +89,50 @@ internal static partial class NetworkEmitter
                     $"{NetworkPlan.Unsafe}.Add(ref deltas, j) *= {ActivationFormulas.Derivative(plan, previous.Activation, "oj")};",
                 });
             w.Close();
+        }
+    }
+
+    /// <summary>target_j = sum_k w_kj * delta_k for a looped layer (W^T delta), walking W row by row, <see cref="RowBlock"/> rows at a time.</summary>
+    private static void WriteTransposedProduct(SourceWriter w, NetworkPlan plan, LayerPlan layer, string target)
+    {
+        int l = layer.Index;
+        w.Line($"{target}.Clear();");
+        w.Open();
+        w.Line($"ref {plan.T} w = ref {NetworkPlan.Unsafe}.Add(ref pRef, {layer.WeightOffset});");
+        w.Line($"ref {plan.T} sums = ref {plan.Reference(target)};");
+        WriteRowBlocks(w, layer.Units, "k", (rows, k) =>
+        {
+            WriteRowRefs(w, plan, layer.Inputs, rows, k);
+            w.Line($"{plan.T} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"d{r} = delta{l}[{Plus(k, r)}]"))};");
+            w.Line($"{plan.Vector} {string.Join(", ", Enumerable.Range(0, rows).Select(r => $"v{r} = new {plan.Vector}(d{r})"))};");
+            string vectorSum = MultiplyAddChain($"{NetworkPlan.VectorMath}.Load(ref sums, j)", Enumerable.Range(0, rows).Select(r => ($"{NetworkPlan.VectorMath}.Load(ref w{r}, j)", $"v{r}")));
+            string scalarSum = string.Join(" + ", Enumerable.Range(0, rows).Select(r => $"{NetworkPlan.Unsafe}.Add(ref w{r}, j) * d{r}"));
+            WriteVectorLoop(w, plan, "j", layer.Inputs,
+                new[] { $"{NetworkPlan.VectorMath}.Store(ref sums, j, {vectorSum});" },
+                new[] { $"{NetworkPlan.Unsafe}.Add(ref sums, j) += {scalarSum};" });
+        });
+        w.Close();
+    }
+
+    /// <summary>
+    /// In a Dense tail: dE/do_i of the layer before it (its flattened outputs) = sum_k w_ki * delta_k of the tail's first
+    /// layer, into <paramref name="target"/>; that layer's own activation derivative is applied by its kind.
+    /// </summary>
+    internal static void WriteInputDelta(SourceWriter w, NetworkPlan plan, string target)
+    {
+        LayerPlan layer = plan.Layers[0];
+        w.Line();
+        w.Line($"// Into layer {layer.Number - 1}'s values: dE/do_i = sum_k w_ki * delta_k (k over the {layer.Units} units of layer {layer.Number}).");
+        if (!layer.Unrolled)
+        {
+            WriteTransposedProduct(w, plan, layer, target);
+            return;
+        }
+
+        for (int i = 0; i < layer.Inputs; i++)
+        {
+            List<string> terms = Enumerable.Range(0, layer.Units).Select(k => $"{plan.W(0, k, i)} * {plan.Delta(0, k)}").ToList();
+            WriteSum(w, $"{target}[{i}]", $"{target}[{i}]", terms);
         }
     }
 
@@ -231,7 +260,7 @@ internal static partial class NetworkEmitter
     /// by one; with <paramref name="wide"/>, 512-bit vectors first where they are accelerated. All do the same
     /// operations on each element, so the result does not depend on the vector width.
     /// </summary>
-    private static void WriteVectorLoop(SourceWriter w, NetworkPlan plan, string index, int count, IEnumerable<string> vectorStatements, IEnumerable<string> scalarStatements, WideLoop? wide = null)
+    private static void WriteVectorLoop(SourceWriter w, CodeContext plan, string index, int count, IEnumerable<string> vectorStatements, IEnumerable<string> scalarStatements, WideLoop? wide = null)
     {
         w.Line($"int {index} = 0;");
         if (wide is not null && count >= WideLoopMinCount)
@@ -276,7 +305,7 @@ internal static partial class NetworkEmitter
     private const int WideLoopMinCount = 64;
 
     /// <summary><c>Vector512&lt;T&gt;</c>, fully qualified.</summary>
-    private static string Vector512(NetworkPlan plan) => $"global::System.Runtime.Intrinsics.Vector512<{plan.T}>";
+    private static string Vector512(CodeContext plan) => $"global::System.Runtime.Intrinsics.Vector512<{plan.T}>";
 
     /// <summary>The 512-bit form of an element-wise loop: <see cref="Setup"/> before it (broadcasts), <see cref="Statements"/> per vector.</summary>
     private sealed class WideLoop
@@ -299,7 +328,7 @@ internal static partial class NetworkEmitter
         w.Line();
         if (mode == BackwardMode.Deferred && !layer.Unrolled)
         {
-            w.Line($"// Layer {l} gradient: left to __ChunkGradient, which adds it for up to {NetworkPlan.BatchChunk} samples at once from the deltas and inputs kept in keep.");
+            w.Line($"// Layer {layer.Number} gradient: left to __ChunkGradient, which adds it for up to {NetworkPlan.BatchChunk} samples at once from the deltas and inputs kept in keep.");
             return;
         }
 
@@ -310,11 +339,11 @@ internal static partial class NetworkEmitter
 
         if (mode == BackwardMode.Gradient)
         {
-            w.Line($"// Layer {l} gradient, added into gradient: dE/dw_ji = delta_j * o_i{(layer.Bias ? ", dE/db_j = delta_j" : string.Empty)}.");
+            w.Line($"// Layer {layer.Number} gradient, added into gradient: dE/dw_ji = delta_j * o_i{(layer.Bias ? ", dE/db_j = delta_j" : string.Empty)}.");
         }
         else
         {
-            w.Line($"// Layer {l} update (gradient descent, eta = learningRate): w_ji <- w_ji - eta * delta_j * o_i{(layer.Bias ? ", b_j <- b_j - eta * delta_j" : string.Empty)}.");
+            w.Line($"// Layer {layer.Number} update (gradient descent, eta = learningRate): w_ji <- w_ji - eta * delta_j * o_i{(layer.Bias ? ", b_j <- b_j - eta * delta_j" : string.Empty)}.");
         }
 
         if (layer.Unrolled)

@@ -53,7 +53,7 @@ internal static partial class NetworkEmitter
         w.Close();
     }
 
-    private static void WriteValues(SourceWriter w, NetworkPlan plan, double[] values, int start, int count)
+    private static void WriteValues(SourceWriter w, CodeContext plan, double[] values, int start, int count)
     {
         var line = new StringBuilder();
         for (int i = 0; i < count; i++)

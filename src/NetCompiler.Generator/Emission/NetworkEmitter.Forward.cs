@@ -63,11 +63,17 @@ internal static partial class NetworkEmitter
             }
         }
 
+        WriteScratchTypes(w, lengths, plan.ScalarBytes);
+    }
+
+    /// <summary>One struct of explicit size per length (lengths of 0 have none).</summary>
+    private static void WriteScratchTypes(SourceWriter w, SortedSet<int> lengths, int scalarBytes)
+    {
         foreach (int length in lengths.Where(n => n > 0))
         {
             w.Line($"/// <summary>Stack memory for {length} values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>");
             w.Line(GeneratedCodeAttribute);
-            w.Line($"[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = {Literals.Int((long)length * plan.ScalarBytes)})]");
+            w.Line($"[global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = {Literals.Int((long)length * scalarBytes)})]");
             w.Line($"private struct {ScratchType(length)}");
             w.Line("{");
             w.Line("}");
@@ -85,7 +91,7 @@ internal static partial class NetworkEmitter
             w.Line("// Inputs: o_i = x_i.");
             for (int i = 0; i < plan.InputCount; i++)
             {
-                w.Line($"{plan.T} x{i} = input[{i}];");
+                w.Line($"{plan.T} x{i} = {plan.InputSpan}[{i}];");
             }
         }
 
@@ -110,7 +116,7 @@ internal static partial class NetworkEmitter
         string code = layer.Unrolled
             ? "unrolled"
             : $"looped: {layer.LoopReason}";
-        w.Line($"// Layer {layer.Index}: {shape} ({code}).");
+        w.Line($"// Layer {layer.Number}: {shape} ({code}).");
         string where = plan.Baked is not null && layer.Unrolled ? " (compiled in below as constants)" : string.Empty;
         w.Line($"// Weights w_ji = p[{layer.WeightOffset} + {layer.Inputs} * j + i]{(layer.Bias ? $", biases b_j = p[{layer.BiasOffset} + j]" : string.Empty)}{where}.");
     }

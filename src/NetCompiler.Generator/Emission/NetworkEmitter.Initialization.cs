@@ -1,14 +1,34 @@
+using System.Collections.Generic;
+
 namespace NetCompiler.Generator.Emission;
+
+/// <summary>One layer's weights for <c>__Initialize</c>: where they are, their fans and rule, and the biases after them.</summary>
+internal sealed record InitializationGroup(int Number, string Activation, int WeightOffset, int WeightCount, int FanIn, int FanOut, bool He, int BiasCount)
+{
+    public int BiasOffset => WeightOffset + WeightCount;
+}
 
 internal static partial class NetworkEmitter
 {
+    /// <summary>The Dense layers' weights: fan_in = inputs, fan_out = units; He for the ReLUs, Xavier/Glorot otherwise.</summary>
+    private static IEnumerable<InitializationGroup> DenseInitialization(NetworkPlan plan)
+    {
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            yield return new InitializationGroup(layer.Number, layer.Activation.ToString(), layer.WeightOffset, layer.Weights, layer.Inputs, layer.Units,
+                layer.Activation is Activation.ReLU or Activation.LeakyReLU, layer.Bias ? layer.Units : 0);
+        }
+    }
+
+    private static void WriteInitializeCore(SourceWriter w, NetworkPlan plan) => WriteInitializeCore(w, plan, new List<InitializationGroup>(DenseInitialization(plan)));
+
     /// <summary>
     /// <c>__Initialize(p, seed)</c>: uniform Xavier/Glorot or He weights from a SplitMix64 sequence, biases 0.
     /// Only integer arithmetic, one multiply and one conversion per weight, and limits computed by the
     /// generator (square roots, correctly rounded everywhere) and written as exact literals: the same seed
     /// gives the same bits on every machine and runtime.
     /// </summary>
-    private static void WriteInitializeCore(SourceWriter w, NetworkPlan plan)
+    private static void WriteInitializeCore(SourceWriter w, CodeContext plan, List<InitializationGroup> layers)
     {
         w.Line($"/// <summary>Fills <paramref name=\"p\"/> as <see cref=\"InitializeParameters(int)\"/> describes.</summary>");
         w.Line(GeneratedCodeAttribute);
@@ -17,23 +37,22 @@ internal static partial class NetworkEmitter
         w.Line("// sequence is identical on every machine. The seed is hashed first, so that nearby seeds start far");
         w.Line("// apart in the sequence instead of one step apart.");
         w.Line("ulong state = Mix(unchecked((ulong)seed) ^ 0x6A09E667F3BCC909UL);");
-        foreach (LayerPlan layer in plan.Layers)
+        foreach (InitializationGroup layer in layers)
         {
-            bool he = layer.Activation is Activation.ReLU or Activation.LeakyReLU;
-            double limit = he
-                ? System.Math.Sqrt(6.0 / layer.Inputs)
-                : System.Math.Sqrt(6.0 / (layer.Inputs + layer.Units));
+            double limit = layer.He
+                ? System.Math.Sqrt(6.0 / layer.FanIn)
+                : System.Math.Sqrt(6.0 / (layer.FanIn + layer.FanOut));
             w.Line();
-            w.Line(he
-                ? $"// Layer {layer.Index} weights ({layer.Activation}: He uniform): w ~ U(-limit, limit), limit = sqrt(6 / fan_in) = sqrt(6 / {layer.Inputs})."
-                : $"// Layer {layer.Index} weights ({layer.Activation}: Xavier/Glorot uniform): w ~ U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)) = sqrt(6 / {layer.Inputs + layer.Units}).");
-            w.Open($"for (int i = {layer.WeightOffset}; i < {layer.WeightOffset + layer.Weights}; i++)");
+            w.Line(layer.He
+                ? $"// Layer {layer.Number} weights ({layer.Activation}: He uniform): w ~ U(-limit, limit), limit = sqrt(6 / fan_in) = sqrt(6 / {layer.FanIn})."
+                : $"// Layer {layer.Number} weights ({layer.Activation}: Xavier/Glorot uniform): w ~ U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)) = sqrt(6 / {layer.FanIn + layer.FanOut}).");
+            w.Open($"for (int i = {layer.WeightOffset}; i < {layer.WeightOffset + layer.WeightCount}; i++)");
             w.Line($"p[i] = ({plan.T})((2d * NextUniform(ref state) - 1d) * {Literals.Format(limit, Precision.Double)});");
             w.Close();
-            if (layer.Bias)
+            if (layer.BiasCount > 0)
             {
-                w.Line($"// Layer {layer.Index} biases: b = 0.");
-                w.Line($"p.Slice({layer.BiasOffset}, {layer.Units}).Clear();");
+                w.Line($"// Layer {layer.Number} biases: b = 0.");
+                w.Line($"p.Slice({layer.BiasOffset}, {layer.BiasCount}).Clear();");
             }
         }
 

@@ -98,6 +98,7 @@ internal static partial class NetworkEmitter
     {
         LayerPlan last = plan.Last;
         int l = last.Index;
+        int number = last.Number;
         int n = last.Units;
         Loss loss = plan.Spec.Loss;
         w.Line();
@@ -108,7 +109,7 @@ internal static partial class NetworkEmitter
 
         if (loss == Loss.CrossEntropy && last.Activation == Activation.Softmax)
         {
-            w.Line($"// Output layer {l}: delta_k = dE/dnet_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused: the Jacobian cancels out);");
+            w.Line($"// Output layer {number}: delta_k = dE/dnet_k = y_k * sum_j d_j - d_k (softmax and cross-entropy, fused: the Jacobian cancels out);");
             w.Line("// for targets that sum to 1 (one-hot, or probabilities) this is y_k - d_k.");
             if (last.Unrolled)
             {
@@ -128,14 +129,14 @@ internal static partial class NetworkEmitter
 
         if (loss == Loss.CrossEntropy)
         {
-            w.Line($"// Output layer {l}: delta_k = dE/dnet_k = y_k - d_k ({last.Activation} and cross-entropy, fused: f' cancels out).");
+            w.Line($"// Output layer {number}: delta_k = dE/dnet_k = y_k - d_k ({last.Activation} and cross-entropy, fused: f' cancels out).");
             ForEachOutput(w, plan, k => $"{DeclareDelta(plan, last, k)} = {Output(plan, last, k)} - {Target(last, k)};");
             return;
         }
 
         if (last.Activation == Activation.Softmax)
         {
-            w.Line($"// Output layer {l} (softmax, full Jacobian): delta_k = sum_j dE/dy_j * dy_j/dnet_k = y_k * (g_k - sum_j g_j * y_j),");
+            w.Line($"// Output layer {number} (softmax, full Jacobian): delta_k = sum_j dE/dy_j * dy_j/dnet_k = y_k * (g_k - sum_j g_j * y_j),");
             w.Line($"// with g_k = {dEdy}.");
             if (last.Unrolled)
             {
@@ -165,7 +166,7 @@ internal static partial class NetworkEmitter
             return;
         }
 
-        w.Line($"// Output layer {l}: delta_k = dE/dy_k * f'(net_k), with {dEdy} and {ActivationFormulas.DescribeDerivative(last.Activation).Replace("_j", "_k")}.");
+        w.Line($"// Output layer {number}: delta_k = dE/dy_k * f'(net_k), with {dEdy} and {ActivationFormulas.DescribeDerivative(last.Activation).Replace("_j", "_k")}.");
         ForEachOutput(w, plan, k =>
         {
             string? derivative = ActivationFormulas.Derivative(plan, last.Activation, Output(plan, last, k));

@@ -10,27 +10,38 @@ namespace NetCompiler.Generator.Emission;
 /// (<c>o1_0</c>, <c>o1_1</c>, ...) or in a stack-allocated span (<c>o1[j]</c>). Derived from the
 /// <see cref="NetworkSpec"/> during emission only; never cached.
 /// </summary>
-internal sealed class NetworkPlan
+internal sealed class NetworkPlan : CodeContext
 {
+    /// <summary>The plan of a network of Dense layers only.</summary>
     public NetworkPlan(NetworkSpec spec)
+        : this(spec, 0, spec.Inputs, 0, "input")
+    {
+    }
+
+    /// <summary>
+    /// The plan of the Dense layers from layer <paramref name="firstLayer"/> on (all the rest of the network), whose
+    /// <paramref name="inputs"/> values are in the span <paramref name="inputSpan"/> and whose parameters start at
+    /// <paramref name="parameterBase"/>: the Dense tail of a network with convolution or pooling layers.
+    /// </summary>
+    public NetworkPlan(NetworkSpec spec, int firstLayer, int inputs, int parameterBase, string inputSpan)
+        : base(spec.Precision)
     {
         Spec = spec;
         Baked = spec.IsBaked ? spec.BakedValues.ToArray() : null;
-        T = spec.Precision == Precision.Single ? "float" : "double";
-        Math = spec.Precision == Precision.Single ? "global::System.MathF" : "global::System.Math";
+        InputCount = inputs;
+        InputSpan = inputSpan;
 
         var layers = new List<LayerPlan>();
-        int inputs = spec.Inputs;
-        int offset = 0;
+        int offset = parameterBase;
         int unrolledWeights = 0;
-        for (int l = 0; l < spec.Layers.Count; l++)
+        for (int l = firstLayer; l < spec.Layers.Count; l++)
         {
-            LayerSpec layer = spec.Layers[l];
+            var layer = (Layers.Dense.DenseSpec)spec.Layers[l];
             int weights = layer.Units * inputs;
             int biasOffset = offset + weights;
             string? loopReason = LoopReason(spec.UnrollLimit, inputs, layer.Units, unrolledWeights);
             unrolledWeights += loopReason is null ? weights : 0;
-            layers.Add(new LayerPlan(l, inputs, layer.Units, layer.Activation, layer.Bias, offset, biasOffset, loopReason));
+            layers.Add(new LayerPlan(l - firstLayer, inputs, layer.Units, layer.Activation, layer.Bias, offset, biasOffset, loopReason) { Number = l });
             offset = biasOffset + (layer.Bias ? layer.Units : 0);
             inputs = layer.Units;
         }
@@ -80,17 +91,15 @@ internal sealed class NetworkPlan
     /// <summary>A baked network's parameters (compiled in), or null for a trainable network.</summary>
     public double[]? Baked { get; }
 
-    /// <summary><c>float</c> or <c>double</c>.</summary>
-    public string T { get; }
-
-    /// <summary><c>global::System.MathF</c> or <c>global::System.Math</c>.</summary>
-    public string Math { get; }
-
     public IReadOnlyList<LayerPlan> Layers { get; }
 
     public LayerPlan Last => Layers[Layers.Count - 1];
 
-    public int InputCount => Spec.Inputs;
+    /// <summary>Inputs of the first layer: the network's, or those of a Dense tail (the flattened values before it).</summary>
+    public int InputCount { get; }
+
+    /// <summary>The span the first layer reads its inputs from: <c>input</c>, or in a Dense tail the values of the layer before.</summary>
+    public string InputSpan { get; }
 
     public int OutputCount => Last.Units;
 
@@ -117,11 +126,6 @@ internal sealed class NetworkPlan
             return true;
         }
     }
-
-    public string Lit(double value) => Literals.Format(value, Spec.Precision);
-
-    /// <summary><c>global::System.Numerics.Vector&lt;T&gt;</c>: the machine's SIMD width, chosen by the JIT.</summary>
-    public string Vector => $"global::System.Numerics.Vector<{T}>";
 
     /// <summary>Most lanes TrainBatch's lane-per-sample pass is emitted for (a 512-bit Vector&lt;float&gt;); wider vectors take the per-row path.</summary>
     public const int MaxLanes = 16;
@@ -177,34 +181,14 @@ internal sealed class NetworkPlan
     /// <summary>Values in the lane-per-sample transposition buffer: inputs and targets of <see cref="LaneGroups"/> times <see cref="MaxLanes"/> rows.</summary>
     public int LaneScratchLength => (InputCount + OutputCount) * MaxLanes * LaneGroups;
 
-    /// <summary>e^x in the scalar tail of a vector loop: VectorMath's scalar kernel in float (bit for bit its vector kernel), Math.Exp in double.</summary>
-    public string ExpInTail => VectorKernels ? $"{VectorMath}.Exp" : $"{Math}.Exp";
-
-    /// <summary>Whether VectorMath has Vector&lt;T&gt; kernels for e^x, tanh and sigmoid (float); for double it calls Math per element.</summary>
-    public bool VectorKernels => Spec.Precision == Precision.Single;
-
-    /// <summary>The shared vector kernels (<c>Runtime/VectorMath.cs</c>).</summary>
-    public const string VectorMath = "global::NetCompiler.Generated.VectorMath";
-
-    public const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
-
-    /// <summary>
-    /// The most elements a Vector&lt;T&gt; can hold (16 floats at 512 bits): a loop over a multiple of this many
-    /// elements needs no scalar tail whatever width the JIT picks.
-    /// </summary>
-    public const int WidestVector = 16;
-
-    /// <summary><c>ref</c>-able expression for the first element of <paramref name="span"/>.</summary>
-    public string Reference(string span) => $"global::System.Runtime.InteropServices.MemoryMarshal.GetReference({span})";
-
 
     /// <summary>The i-th input to layer <paramref name="l"/>: o_i of the previous layer, or x_i.</summary>
     public string In(int l, int i) => l == 0
-        ? (InputInLocals ? $"x{i}" : $"input[{i}]")
+        ? (InputInLocals ? $"x{i}" : $"{InputSpan}[{i}]")
         : Out(l - 1, i);
 
     /// <summary>The span holding the inputs of a looped layer.</summary>
-    public string InSpan(int l) => l == 0 ? "input" : $"o{l - 1}";
+    public string InSpan(int l) => l == 0 ? InputSpan : $"o{l - 1}";
 
     /// <summary>o_j of layer l.</summary>
     public string Out(int l, int j) => Layers[l].InLocals ? $"o{l}_{j}" : $"o{l}[{j}]";
@@ -352,9 +336,6 @@ internal sealed class NetworkPlan
         return values * ScalarBytes;
     }
 
-    /// <summary>4 for <c>float</c>, 8 for <c>double</c>.</summary>
-    public int ScalarBytes => Spec.Precision == Precision.Single ? 4 : 8;
-
     /// <summary>w_ji of layer l: <c>p[index]</c>, or in an unrolled layer of a baked network the value itself.</summary>
     public string W(int l, int j, int i) => Parameter(l, Layers[l].WeightOffset + (Layers[l].Inputs * j) + i);
 
@@ -378,6 +359,7 @@ internal sealed class LayerPlan
     public LayerPlan(int index, int inputs, int units, Activation activation, bool bias, int weightOffset, int biasOffset, string? loopReason)
     {
         Index = index;
+        Number = index;
         Inputs = inputs;
         Units = units;
         Activation = activation;
@@ -388,6 +370,10 @@ internal sealed class LayerPlan
     }
 
     public int Index { get; }
+
+    /// <summary>The layer's index among all the network's layers, for comments (<see cref="Index"/> counts the Dense stack's layers).</summary>
+    public int Number { get; init; }
+
     public int Inputs { get; }
     public int Units { get; }
     public Activation Activation { get; }

@@ -10,7 +10,8 @@ namespace NetCompiler.Generator.Model;
 /// <param name="ContainingTypes">Enclosing types, outermost first.</param>
 /// <param name="TypeName">The simple name of the network type.</param>
 /// <param name="HintName">The generated file's name, unique in the compilation.</param>
-/// <param name="Inputs">Inputs per sample.</param>
+/// <param name="Inputs">Inputs per sample (the input shape's size).</param>
+/// <param name="InputShape">The input's shape: flat, a sequence or an image (channels first).</param>
 /// <param name="Loss">The loss.</param>
 /// <param name="Precision">The floating-point type.</param>
 /// <param name="UnrollLimit">Layers with at most this many weights are fully unrolled; -1 for the default rule.</param>
@@ -24,6 +25,7 @@ internal sealed record NetworkSpec(
     string TypeName,
     string HintName,
     int Inputs,
+    TensorShape InputShape,
     Loss Loss,
     Precision Precision,
     int UnrollLimit,
@@ -33,4 +35,21 @@ internal sealed record NetworkSpec(
     EquatableArray<double> BakedValues = default)
 {
     public bool IsBaked => BakedParameters is not null;
+
+    /// <summary>Whether any layer works on positions (convolution, pooling): the network is then emitted layer kind by layer kind.</summary>
+    public bool HasSpatialLayers
+    {
+        get
+        {
+            foreach (LayerSpec layer in Layers)
+            {
+                if (layer.IsSpatial)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }

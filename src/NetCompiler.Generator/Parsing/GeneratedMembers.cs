@@ -15,8 +15,8 @@ internal static class GeneratedMembers
     private static readonly string[] ExclusiveNames =
     {
         "InputCount", "OutputCount", "ParameterCount", "Parameters",
-        "ParameterBytes", "ForwardScratchBytes", "TrainingScratchBytes", "BatchGradientBytes",
-        "__parameters", "__parameterBuffer", "__batchGradient", "__CreateParameters", "__Initialize", "__Forward", "__Gradient", "__Layers",
+        "ParameterBytes", "ForwardScratchBytes", "TrainingScratchBytes", "BatchGradientBytes", "WorkspaceBytes",
+        "__parameters", "__parameterBuffer", "__batchGradient", "__workspace", "__CreateParameters", "__Initialize", "__Forward", "__Gradient", "__Layers",
         "__Backpropagate", "__ChunkGradient", "__ChunkSums", "__LaneGroup", "__LaneGroup2",
     };
 
@@ -35,13 +35,19 @@ internal static class GeneratedMembers
         ("LoadParameters", new[] { "System.ReadOnlySpan<byte>" }),
     };
 
+    /// <summary>Prefixes of generated private names: a network's layer methods (<c>__Layer3</c>, <c>__Layer3Backward</c>) and tap tables.</summary>
+    private static readonly string[] ExclusivePrefixes = { "__Layer", "__Taps" };
+
+    private static bool IsExclusive(string name) =>
+        ExclusiveNames.Contains(name) || ExclusivePrefixes.Any(prefix => name.StartsWith(prefix, System.StringComparison.Ordinal));
+
     public static IReadOnlyList<(string Name, Location Location)> FindConflicts(INamedTypeSymbol type, string scalar, CancellationToken cancellationToken)
     {
         var conflicts = new List<(string, Location)>();
         Location typeLocation = type.Locations.FirstOrDefault() ?? Location.None;
 
         // A member may not have the name of its enclosing type (CS0542).
-        if (ExclusiveNames.Contains(type.Name) || Methods.Any(m => m.Name == type.Name))
+        if (IsExclusive(type.Name) || Methods.Any(m => m.Name == type.Name))
         {
             conflicts.Add((type.Name, typeLocation));
         }
@@ -52,7 +58,7 @@ internal static class GeneratedMembers
             foreach (ISymbol member in baseType.GetMembers())
             {
                 if (!member.IsImplicitlyDeclared && member.DeclaredAccessibility != Accessibility.Private
-                    && (ExclusiveNames.Contains(member.Name) || Methods.Any(m => m.Name == member.Name)))
+                    && (IsExclusive(member.Name) || Methods.Any(m => m.Name == member.Name)))
                 {
                     conflicts.Add(($"{member.Name}' (inherited from '{baseType.Name}", typeLocation));
                     return conflicts;
@@ -69,7 +75,7 @@ internal static class GeneratedMembers
             }
 
             Location location = member.Locations.FirstOrDefault() ?? typeLocation;
-            if (ExclusiveNames.Contains(member.Name))
+            if (IsExclusive(member.Name))
             {
                 conflicts.Add((member.Name, location));
                 continue;

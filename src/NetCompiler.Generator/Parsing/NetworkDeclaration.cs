@@ -24,6 +24,9 @@ internal sealed class NetworkDeclaration
     public string? UnsupportedTargetReason { get; init; }
 
     public ArgumentValue Inputs { get; init; }
+
+    /// <summary>The [Network] constructor's arguments: (inputs), (channels, length) or (channels, height, width).</summary>
+    public IReadOnlyList<ArgumentValue> InputDimensions { get; init; } = new ArgumentValue[0];
     public ArgumentValue Loss { get; init; }
     public ArgumentValue Precision { get; init; }
     public ArgumentValue UnrollLimit { get; init; }
@@ -33,19 +36,35 @@ internal sealed class NetworkDeclaration
     public Location BakedParametersLocation { get; init; } = Location.None;
     public IReadOnlyList<LayerDeclaration> Layers { get; init; } = new LayerDeclaration[0];
 
-    /// <summary>Location of a [Dense] attribute on another partial declaration than the first one, if any.</summary>
+    /// <summary>Location of a layer attribute on another partial declaration than the first one, if any.</summary>
     public Location? SplitLayerLocation { get; init; }
 
     /// <summary>User-declared members that clash with generated ones: (member name, location).</summary>
     public IReadOnlyList<(string Name, Location Location)> Conflicts { get; init; } = new (string, Location)[0];
 }
 
-/// <summary>One [Dense] attribute as written.</summary>
+/// <summary>
+/// One layer attribute as written: its kind, where it is, and its arguments by name (constructor parameters, with the
+/// defaults of omitted optional ones, and the named properties that are set).
+/// </summary>
 internal sealed class LayerDeclaration
 {
-    public ArgumentValue Units { get; init; }
-    public ArgumentValue Activation { get; init; }
-    public ArgumentValue Bias { get; init; }
+    public Layers.LayerKind Kind { get; init; } = null!;
+
+    /// <summary>The attribute, for problems that concern the layer as a whole.</summary>
+    public Location Location { get; init; } = Location.None;
+
+    public IReadOnlyDictionary<string, ArgumentValue> Arguments { get; init; } = new Dictionary<string, ArgumentValue>();
+
+    /// <summary>A constructor argument (always present).</summary>
+    public ArgumentValue Get(string name) => Arguments[name];
+
+    /// <summary>A named property, if it is set.</summary>
+    public bool TryGet(string name, out ArgumentValue value) => Arguments.TryGetValue(name, out value);
+
+    /// <summary>A named property, or <paramref name="fallback"/> located at the attribute when it is not set.</summary>
+    public ArgumentValue GetOrDefault(string name, int fallback) =>
+        Arguments.TryGetValue(name, out ArgumentValue value) ? value : new ArgumentValue(fallback, Location);
 }
 
 /// <summary>An attribute argument's value (an int for enums and sizes, 0/1 for bools) and where it is written.</summary>

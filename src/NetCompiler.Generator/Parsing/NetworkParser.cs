@@ -5,12 +5,13 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using NetCompiler.Generator.Layers;
 using NetCompiler.Generator.Model;
 
 namespace NetCompiler.Generator.Parsing;
 
 /// <summary>
-/// Reads a <c>[Network]</c> type and its <c>[Dense]</c> attributes into a <see cref="NetworkDeclaration"/>:
+/// Reads a <c>[Network]</c> type and its layer attributes (<see cref="LayerKinds"/>) into a <see cref="NetworkDeclaration"/>:
 /// values as written, with their locations. Judges nothing (that is validation's job), except that it
 /// returns <c>null</c> when the compiler itself could not bind an attribute: the compiler reports that
 /// error, and a second one from NetCompiler would only add noise.
@@ -18,7 +19,6 @@ namespace NetCompiler.Generator.Parsing;
 internal static class NetworkParser
 {
     public const string NetworkAttributeName = "NetCompiler.NetworkAttribute";
-    public const string DenseAttributeName = "NetCompiler.DenseAttribute";
 
     public static NetworkDeclaration? Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -38,15 +38,23 @@ internal static class NetworkParser
         }
 
         Compilation compilation = context.SemanticModel.Compilation;
-        INamedTypeSymbol? denseType = compilation.GetTypeByMetadataName(DenseAttributeName);
 
-        // The [Dense] attributes, in source order on the declaration that holds [Network].
-        var layers = new List<(AttributeData Data, AttributeSyntax Syntax)>();
+        // The layer attributes ([Dense], [Conv2D], ...), in source order on the declaration that holds [Network].
+        var kinds = new Dictionary<INamedTypeSymbol, LayerKind>(SymbolEqualityComparer.Default);
+        foreach (LayerKind kind in LayerKinds.All)
+        {
+            if (compilation.GetTypeByMetadataName(kind.MetadataName) is { } attributeType)
+            {
+                kinds[attributeType] = kind;
+            }
+        }
+
+        var layers = new List<(AttributeData Data, AttributeSyntax Syntax, LayerKind Kind)>();
         Location? splitLocation = null;
         foreach (AttributeData attribute in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (denseType is null || !SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, denseType))
+            if (attribute.AttributeClass is not { } attributeClass || !kinds.TryGetValue(attributeClass, out LayerKind? kind))
             {
                 continue;
             }
@@ -63,22 +71,32 @@ internal static class NetworkParser
                 continue;
             }
 
-            layers.Add((attribute, syntax));
+            layers.Add((attribute, syntax, kind));
         }
 
         layers.Sort((a, b) => a.Syntax.SpanStart.CompareTo(b.Syntax.SpanStart));
 
         var layerDeclarations = new List<LayerDeclaration>(layers.Count);
-        foreach ((AttributeData data, AttributeSyntax syntax) in layers)
+        foreach ((AttributeData data, AttributeSyntax syntax, LayerKind kind) in layers)
         {
-            if (!TryGetConstructorArgument(data, syntax, 0, out ArgumentValue units)
-                || !TryGetConstructorArgument(data, syntax, 1, out ArgumentValue activation)
-                || !TryGetNamedArgument(data, syntax, "Bias", 1, out ArgumentValue bias))
+            LayerDeclaration? layer = ReadLayer(data, syntax, kind);
+            if (layer is null)
             {
                 return null;
             }
 
-            layerDeclarations.Add(new LayerDeclaration { Units = units, Activation = activation, Bias = bias });
+            layerDeclarations.Add(layer);
+        }
+
+        var dimensions = new List<ArgumentValue>();
+        for (int i = 0; i < network.ConstructorArguments.Length; i++)
+        {
+            if (!TryGetConstructorArgument(network, networkSyntax, i, out ArgumentValue dimension))
+            {
+                return null;
+            }
+
+            dimensions.Add(dimension);
         }
 
         if (!TryGetConstructorArgument(network, networkSyntax, 0, out ArgumentValue inputs)
@@ -104,6 +122,7 @@ internal static class NetworkParser
             NonPartialContainingType = FindNonPartialContainingType(type, cancellationToken),
             UnsupportedTargetReason = GetUnsupportedTargetReason(compilation, declaration),
             Inputs = inputs,
+            InputDimensions = dimensions,
             Loss = loss,
             Precision = precision,
             UnrollLimit = unrollLimit,
@@ -262,6 +281,38 @@ internal static class NetworkParser
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A layer attribute's arguments by name: every constructor parameter (the default of an omitted optional one is
+    /// located at the attribute) and every named property that is set; null when one is not an int, enum or bool
+    /// constant (the compiler reports that).
+    /// </summary>
+    private static LayerDeclaration? ReadLayer(AttributeData data, AttributeSyntax syntax, LayerKind kind)
+    {
+        var arguments = new Dictionary<string, ArgumentValue>(System.StringComparer.Ordinal);
+        IMethodSymbol constructor = data.AttributeConstructor!;
+        for (int i = 0; i < constructor.Parameters.Length; i++)
+        {
+            if (!TryGetConstructorArgument(data, syntax, i, out ArgumentValue value))
+            {
+                return null;
+            }
+
+            arguments[constructor.Parameters[i].Name] = value;
+        }
+
+        foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
+        {
+            if (!TryGetNamedArgument(data, syntax, argument.Key, 0, out ArgumentValue value))
+            {
+                return null;
+            }
+
+            arguments[argument.Key] = value;
+        }
+
+        return new LayerDeclaration { Kind = kind, Location = syntax.GetLocation(), Arguments = arguments };
     }
 
     private static bool TryGetConstructorArgument(AttributeData data, AttributeSyntax syntax, int index, out ArgumentValue value)

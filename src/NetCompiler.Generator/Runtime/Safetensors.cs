@@ -12,10 +12,12 @@ namespace NetCompiler.Generated
     /// and data_offsets, then the raw little-endian tensor data.
     /// </summary>
     /// <remarks>
-    /// The layer table <c>layers</c> holds (units, inputs, has bias 0/1) per layer; the parameter block is laid out
-    /// layer by layer: the weight matrix [units, inputs] row-major, then the bias [units] if the layer has one.
-    /// Files written here name the tensors <c>layers.{i}.weight</c> and <c>layers.{i}.bias</c>; files read here may
-    /// also use the names of a PyTorch <c>nn.Sequential</c> of <c>nn.Linear</c> (<c>{n}.weight</c>, <c>{n}.bias</c>).
+    /// The layer table <c>layers</c> holds, per layer with parameters, (layer index, has bias 0/1, rank, the weight's
+    /// shape...): [units, inputs] for a Dense layer, [filters, in/groups, kH, kW] or [filters, in/groups, k] for a
+    /// convolution. The parameter block is laid out layer by layer: the weight row-major (PyTorch's layout), then the bias
+    /// [shape[0]] if the layer has one. Files written here name the tensors <c>layers.{i}.weight</c> and
+    /// <c>layers.{i}.bias</c> (i counting every declared layer); files read here may also use the names of a PyTorch
+    /// <c>nn.Sequential</c> (<c>{n}.weight</c>, <c>{n}.bias</c>: the k-th module with parameters is the k-th layer with them).
     /// </remarks>
     [global::Microsoft.CodeAnalysis.Embedded]
     [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -38,7 +40,7 @@ namespace NetCompiler.Generated
         /// <summary>Writes <paramref name="parameters"/> as F32 tensors layers.{i}.weight and layers.{i}.bias.</summary>
         /// <param name="stream">A writable stream; left open.</param>
         /// <param name="parameters">The parameter block of a network.</param>
-        /// <param name="layers">(units, inputs, hasBias) per layer.</param>
+        /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <param name="network">The name of the network type, recorded in the metadata.</param>
         public static void Write(global::System.IO.Stream stream, global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<int> layers, string network)
         {
@@ -63,7 +65,7 @@ namespace NetCompiler.Generated
         /// <summary>Writes <paramref name="parameters"/> as F64 tensors layers.{i}.weight and layers.{i}.bias.</summary>
         /// <param name="stream">A writable stream; left open.</param>
         /// <param name="parameters">The parameter block of a network.</param>
-        /// <param name="layers">(units, inputs, hasBias) per layer.</param>
+        /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <param name="network">The name of the network type, recorded in the metadata.</param>
         public static void Write(global::System.IO.Stream stream, global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<int> layers, string network)
         {
@@ -88,7 +90,7 @@ namespace NetCompiler.Generated
         /// <summary>Reads a parameter file from <paramref name="stream"/> into <paramref name="parameters"/>, all or nothing.</summary>
         /// <param name="stream">A readable stream at the start of the file; read front to back and left open.</param>
         /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
-        /// <param name="layers">(units, inputs, hasBias) per layer.</param>
+        /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
         public static void Read(global::System.IO.Stream stream, global::System.Span<float> parameters, global::System.ReadOnlySpan<int> layers)
         {
@@ -103,7 +105,7 @@ namespace NetCompiler.Generated
         /// <summary>Reads a parameter file from <paramref name="stream"/> into <paramref name="parameters"/>, all or nothing.</summary>
         /// <param name="stream">A readable stream at the start of the file; read front to back and left open.</param>
         /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
-        /// <param name="layers">(units, inputs, hasBias) per layer.</param>
+        /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
         public static void Read(global::System.IO.Stream stream, global::System.Span<double> parameters, global::System.ReadOnlySpan<int> layers)
         {
@@ -118,7 +120,7 @@ namespace NetCompiler.Generated
         /// <summary>Reads a parameter file held in memory into <paramref name="parameters"/>, all or nothing.</summary>
         /// <param name="file">The whole file.</param>
         /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
-        /// <param name="layers">(units, inputs, hasBias) per layer.</param>
+        /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
         public static void Read(global::System.ReadOnlySpan<byte> file, global::System.Span<float> parameters, global::System.ReadOnlySpan<int> layers)
         {
@@ -132,7 +134,7 @@ namespace NetCompiler.Generated
         /// <summary>Reads a parameter file held in memory into <paramref name="parameters"/>, all or nothing.</summary>
         /// <param name="file">The whole file.</param>
         /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
-        /// <param name="layers">(units, inputs, hasBias) per layer.</param>
+        /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
         public static void Read(global::System.ReadOnlySpan<byte> file, global::System.Span<double> parameters, global::System.ReadOnlySpan<int> layers)
         {
@@ -651,7 +653,7 @@ namespace NetCompiler.Generated
                 else
                 {
                     throw Invalid("unexpected tensor " + Quote(e.Name) + ": the tensors must be named layers.{i}.weight and layers.{i}.bias"
-                        + " (NetCompiler) or {n}.weight and {n}.bias (a PyTorch nn.Sequential of nn.Linear)");
+                        + " (NetCompiler) or {n}.weight and {n}.bias (a PyTorch nn.Sequential)");
                 }
             }
 
@@ -674,24 +676,26 @@ namespace NetCompiler.Generated
             global::System.Collections.Generic.List<Assignment> plan = new global::System.Collections.Generic.List<Assignment>();
             for (int k = 0; k < layout.Count; k++)
             {
-                Entry weight = weights[k] ?? throw Invalid("missing tensor for the weights of layer " + Text(k));
-                CheckShape(weight, k, "weight", layout.Units[k], layout.Inputs[k]);
-                plan.Add(new Assignment(weight, layout.WeightOffsets[k], layout.Units[k] * layout.Inputs[k]));
+                int layer = layout.LayerIndex[k];
+                Entry weight = weights[k] ?? throw Invalid("missing tensor for the weights of layer " + Text(layer));
+                CheckShape(weight, layer, "weight", layout.Shapes[k]);
+                plan.Add(new Assignment(weight, layout.WeightOffsets[k], layout.WeightCounts[k]));
                 Entry? bias = biases[k];
+                int[] biasShape = new int[] { layout.Shapes[k][0] };
                 if (layout.HasBias[k])
                 {
                     if (bias is null)
                     {
                         string name = weight.Name.Substring(0, weight.Name.Length - "weight".Length) + "bias";
-                        throw Invalid("missing tensor " + Quote(name) + " (the bias of layer " + Text(k) + ", expected shape " + Shape(layout.Units[k], -1) + ")");
+                        throw Invalid("missing tensor " + Quote(name) + " (the bias of layer " + Text(layer) + ", expected shape " + Shape(biasShape) + ")");
                     }
 
-                    CheckShape(bias, k, "bias", layout.Units[k], -1);
-                    plan.Add(new Assignment(bias, layout.BiasOffsets[k], layout.Units[k]));
+                    CheckShape(bias, layer, "bias", biasShape);
+                    plan.Add(new Assignment(bias, layout.BiasOffsets[k], biasShape[0]));
                 }
                 else if (bias != null)
                 {
-                    throw Invalid("unexpected tensor " + Quote(bias.Name) + ": layer " + Text(k) + " of the network has no bias");
+                    throw Invalid("unexpected tensor " + Quote(bias.Name) + ": layer " + Text(layer) + " of the network has no bias");
                 }
             }
 
@@ -709,11 +713,10 @@ namespace NetCompiler.Generated
             {
                 Entry e = entries[i];
                 ParseOurName(e.Name, out string index, out bool isBias);
-                int k = LayerIndex(index, layout.Count);
+                int k = layout.Find(index);
                 if (k < 0)
                 {
-                    throw Invalid("unexpected tensor " + Quote(e.Name) + ": the network has " + Text(layout.Count) + " layers, layers.0 to layers."
-                        + Text(layout.Count - 1));
+                    throw Invalid("unexpected tensor " + Quote(e.Name) + ": " + layout.DescribeLayers());
                 }
 
                 (isBias ? biases : weights)[k] = e;
@@ -721,15 +724,15 @@ namespace NetCompiler.Generated
 
             for (int k = 0; k < layout.Count; k++)
             {
-                string prefix = "layers." + Text(k);
+                string prefix = "layers." + Text(layout.LayerIndex[k]);
                 if (weights[k] is null)
                 {
-                    throw Invalid("missing tensor " + Quote(prefix + ".weight") + " (expected shape " + Shape(layout.Units[k], layout.Inputs[k]) + ")");
+                    throw Invalid("missing tensor " + Quote(prefix + ".weight") + " (expected shape " + Shape(layout.Shapes[k]) + ")");
                 }
 
                 if (layout.HasBias[k] && biases[k] is null)
                 {
-                    throw Invalid("missing tensor " + Quote(prefix + ".bias") + " (expected shape " + Shape(layout.Units[k], -1) + ")");
+                    throw Invalid("missing tensor " + Quote(prefix + ".bias") + " (expected shape " + Shape(new int[] { layout.Shapes[k][0] }) + ")");
                 }
             }
         }
@@ -771,8 +774,9 @@ namespace NetCompiler.Generated
 
             if (indices.Length != layout.Count)
             {
-                throw Invalid("the PyTorch file has " + Text(indices.Length) + " Linear layer" + (indices.Length == 1 ? "" : "s") + " (module "
-                    + (indices.Length == 1 ? "index " : "indices ") + List(indices) + "), but the network has " + Text(layout.Count) + " layer" + (layout.Count == 1 ? "" : "s"));
+                string with = layout.AllLinear ? "" : " with parameters";
+                throw Invalid("the PyTorch file has " + Text(indices.Length) + (layout.AllLinear ? " Linear layer" : " layer") + (indices.Length == 1 ? "" : "s") + with + " (module "
+                    + (indices.Length == 1 ? "index " : "indices ") + List(indices) + "), but the network has " + Text(layout.Count) + " layer" + (layout.Count == 1 ? "" : "s") + with);
             }
 
             for (int k = 0; k < indices.Length; k++)
@@ -783,20 +787,22 @@ namespace NetCompiler.Generated
             }
         }
 
-        /// <summary>Throws unless <paramref name="e"/> has shape [units, inputs] (or [units] when <paramref name="inputs"/> is negative).</summary>
+        /// <summary>Throws unless <paramref name="e"/> has shape <paramref name="shape"/>.</summary>
         /// <param name="e">The tensor.</param>
         /// <param name="layer">The layer it was matched to.</param>
         /// <param name="role">"weight" or "bias".</param>
-        /// <param name="units">The layer's units.</param>
-        /// <param name="inputs">The layer's inputs, or -1 for a bias.</param>
-        private static void CheckShape(Entry e, int layer, string role, int units, int inputs)
+        /// <param name="shape">The expected shape.</param>
+        private static void CheckShape(Entry e, int layer, string role, int[] shape)
         {
-            bool ok = inputs < 0
-                ? e.Shape.Length == 1 && e.Shape[0] == (ulong)units
-                : e.Shape.Length == 2 && e.Shape[0] == (ulong)units && e.Shape[1] == (ulong)inputs;
+            bool ok = e.Shape.Length == shape.Length;
+            for (int d = 0; ok && d < shape.Length; d++)
+            {
+                ok = e.Shape[d] == (ulong)shape[d];
+            }
+
             if (!ok)
             {
-                throw Invalid("tensor " + Quote(e.Name) + " (the " + role + " of layer " + Text(layer) + ") has shape " + Shape(e.Shape) + ", expected " + Shape(units, inputs));
+                throw Invalid("tensor " + Quote(e.Name) + " (the " + role + " of layer " + Text(layer) + ") has shape " + Shape(e.Shape) + ", expected " + Shape(shape));
             }
         }
 
@@ -843,21 +849,6 @@ namespace NetCompiler.Generated
 
             index = digits;
             return true;
-        }
-
-        /// <summary>The layer a canonical decimal index names, or -1 when it is not below <paramref name="count"/>.</summary>
-        /// <param name="digits">The index.</param>
-        /// <param name="count">The number of layers.</param>
-        /// <returns>The layer, or -1.</returns>
-        private static int LayerIndex(string digits, int count)
-        {
-            if (digits.Length > 9)
-            {
-                return -1;
-            }
-
-            int value = int.Parse(digits, global::System.Globalization.NumberStyles.None, global::System.Globalization.CultureInfo.InvariantCulture);
-            return value < count ? value : -1;
         }
 
         /// <summary>Compares canonical decimal numbers of any length.</summary>
@@ -944,11 +935,19 @@ namespace NetCompiler.Generated
         /// <returns>Its invariant text.</returns>
         private static string Text(long value) => value.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
 
-        /// <summary>A shape for a message: [units, inputs], or [units] when <paramref name="inputs"/> is negative.</summary>
-        /// <param name="units">The first dimension.</param>
-        /// <param name="inputs">The second dimension, or -1.</param>
+        /// <summary>A shape for a message.</summary>
+        /// <param name="shape">The dimensions.</param>
         /// <returns>The text.</returns>
-        private static string Shape(int units, int inputs) => inputs < 0 ? "[" + Text(units) + "]" : "[" + Text(units) + ", " + Text(inputs) + "]";
+        private static string Shape(int[] shape)
+        {
+            global::System.Text.StringBuilder text = new global::System.Text.StringBuilder("[");
+            for (int d = 0; d < shape.Length; d++)
+            {
+                text.Append(d == 0 ? "" : ", ").Append(Text(shape[d]));
+            }
+
+            return text.Append(']').ToString();
+        }
 
         /// <summary>A shape for a message.</summary>
         /// <param name="shape">The dimensions.</param>
@@ -1003,43 +1002,69 @@ namespace NetCompiler.Generated
 
         // ------------------------------------------------------------------ types
 
-        /// <summary>The network's layers and where each tensor lives in the parameter block.</summary>
+        /// <summary>The network's layers with parameters and where each tensor lives in the parameter block.</summary>
         private sealed class Layout
         {
             /// <summary>Reads the layer table and checks it against the length of the parameter block.</summary>
-            /// <param name="layers">(units, inputs, hasBias) per layer.</param>
+            /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
             /// <param name="parameterCount">The length of the parameter block.</param>
             public Layout(global::System.ReadOnlySpan<int> layers, int parameterCount)
             {
-                if (layers.Length == 0 || layers.Length % 3 != 0)
+                global::System.Collections.Generic.List<int> starts = new global::System.Collections.Generic.List<int>();
+                for (int at = 0; at < layers.Length; at += 3 + layers[at + 2])
                 {
-                    throw new global::System.ArgumentException("Expected (units, inputs, hasBias) triples.", nameof(layers));
+                    if (layers.Length - at < 3 || layers[at + 2] < 1 || layers.Length - at < 3 + layers[at + 2])
+                    {
+                        throw new global::System.ArgumentException("Expected (layer index, hasBias, rank, shape...) entries.", nameof(layers));
+                    }
+
+                    starts.Add(at);
                 }
 
-                Count = layers.Length / 3;
-                Units = new int[Count];
-                Inputs = new int[Count];
+                if (starts.Count == 0)
+                {
+                    throw new global::System.ArgumentException("Expected (layer index, hasBias, rank, shape...) entries.", nameof(layers));
+                }
+
+                Count = starts.Count;
+                LayerIndex = new int[Count];
+                Shapes = new int[Count][];
                 HasBias = new bool[Count];
+                WeightCounts = new int[Count];
                 WeightOffsets = new int[Count];
                 BiasOffsets = new int[Count];
+                AllLinear = true;
                 long offset = 0;
                 for (int k = 0; k < Count; k++)
                 {
-                    int units = layers[3 * k];
-                    int inputs = layers[3 * k + 1];
-                    int bias = layers[3 * k + 2];
-                    if (units <= 0 || inputs <= 0 || (bias != 0 && bias != 1))
+                    int at = starts[k];
+                    int bias = layers[at + 1];
+                    int[] shape = layers.Slice(at + 3, layers[at + 2]).ToArray();
+                    long count = 1;
+                    for (int d = 0; d < shape.Length; d++)
                     {
-                        throw new global::System.ArgumentException("Layer " + k.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " has an invalid (units, inputs, hasBias) triple.", nameof(layers));
+                        count *= shape[d];
+                        if (shape[d] <= 0)
+                        {
+                            count = -1;
+                            break;
+                        }
                     }
 
-                    Units[k] = units;
-                    Inputs[k] = inputs;
+                    if (layers[at] < 0 || (k > 0 && layers[at] <= LayerIndex[k - 1]) || count <= 0 || (bias != 0 && bias != 1))
+                    {
+                        throw new global::System.ArgumentException("Entry " + k.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " of the layer table is invalid.", nameof(layers));
+                    }
+
+                    LayerIndex[k] = layers[at];
+                    Shapes[k] = shape;
                     HasBias[k] = bias == 1;
+                    AllLinear &= shape.Length == 2;
+                    WeightCounts[k] = (int)global::System.Math.Min(count, int.MaxValue);
                     WeightOffsets[k] = (int)global::System.Math.Min(offset, int.MaxValue);
-                    offset += (long)units * inputs;
+                    offset += count;
                     BiasOffsets[k] = (int)global::System.Math.Min(offset, int.MaxValue);
-                    offset += bias == 1 ? units : 0;
+                    offset += bias == 1 ? shape[0] : 0;
                 }
 
                 if (offset != parameterCount)
@@ -1049,23 +1074,61 @@ namespace NetCompiler.Generated
                 }
             }
 
-            /// <summary>The number of layers.</summary>
+            /// <summary>The number of layers with parameters.</summary>
             public int Count { get; }
 
-            /// <summary>Units (outputs) per layer.</summary>
-            public int[] Units { get; }
+            /// <summary>Each one's index among all declared layers (the i of layers.{i}).</summary>
+            public int[] LayerIndex { get; }
 
-            /// <summary>Inputs per layer.</summary>
-            public int[] Inputs { get; }
+            /// <summary>Each one's weight shape.</summary>
+            public int[][] Shapes { get; }
 
-            /// <summary>Whether each layer has a bias.</summary>
+            /// <summary>Whether each one has a bias.</summary>
             public bool[] HasBias { get; }
 
-            /// <summary>Where each layer's weight matrix starts in the parameter block.</summary>
+            /// <summary>Values in each one's weight.</summary>
+            public int[] WeightCounts { get; }
+
+            /// <summary>Where each one's weight starts in the parameter block.</summary>
             public int[] WeightOffsets { get; }
 
-            /// <summary>Where each layer's bias starts in the parameter block.</summary>
+            /// <summary>Where each one's bias starts in the parameter block.</summary>
             public int[] BiasOffsets { get; }
+
+            /// <summary>Whether every layer with parameters is a Dense layer (PyTorch's nn.Linear).</summary>
+            public bool AllLinear { get; }
+
+            /// <summary>The entry of the layer with this canonical decimal index, or -1.</summary>
+            /// <param name="digits">The index.</param>
+            /// <returns>The entry, or -1.</returns>
+            public int Find(string digits)
+            {
+                if (digits.Length > 9)
+                {
+                    return -1;
+                }
+
+                int value = int.Parse(digits, global::System.Globalization.NumberStyles.None, global::System.Globalization.CultureInfo.InvariantCulture);
+                return global::System.Array.IndexOf(LayerIndex, value);
+            }
+
+            /// <summary>Which layers.{i} the network has, for a message.</summary>
+            /// <returns>The text.</returns>
+            public string DescribeLayers()
+            {
+                if (LayerIndex[Count - 1] == Count - 1)
+                {
+                    return "the network has " + Text(Count) + " layers, layers.0 to layers." + Text(Count - 1);
+                }
+
+                global::System.Text.StringBuilder text = new global::System.Text.StringBuilder("the network's layers with parameters are ");
+                for (int k = 0; k < Count; k++)
+                {
+                    text.Append(k == 0 ? "" : k == Count - 1 ? " and " : ", ").Append("layers.").Append(Text(LayerIndex[k]));
+                }
+
+                return text.ToString();
+            }
 
             /// <summary>The tensors a written file holds, in file order: by name, ordinal (so layers.10 comes before layers.2).</summary>
             /// <returns>The tensors.</returns>
@@ -1074,11 +1137,11 @@ namespace NetCompiler.Generated
                 global::System.Collections.Generic.List<Tensor> tensors = new global::System.Collections.Generic.List<Tensor>();
                 for (int k = 0; k < Count; k++)
                 {
-                    string prefix = "layers." + k.ToString(global::System.Globalization.CultureInfo.InvariantCulture);
-                    tensors.Add(new Tensor(prefix + ".weight", WeightOffsets[k], new int[] { Units[k], Inputs[k] }));
+                    string prefix = "layers." + LayerIndex[k].ToString(global::System.Globalization.CultureInfo.InvariantCulture);
+                    tensors.Add(new Tensor(prefix + ".weight", WeightOffsets[k], Shapes[k]));
                     if (HasBias[k])
                     {
-                        tensors.Add(new Tensor(prefix + ".bias", BiasOffsets[k], new int[] { Units[k] }));
+                        tensors.Add(new Tensor(prefix + ".bias", BiasOffsets[k], new int[] { Shapes[k][0] }));
                     }
                 }
 

@@ -47,6 +47,22 @@ internal static class GeneratorLimits
     /// </summary>
     public const int MaxBakedParameters = 1 << 18;
 
+    /// <summary>Most values of one layer's input or output (2^22: 16 MB as <c>float</c>).</summary>
+    public const int MaxTensorValues = 1 << 22;
+
+    /// <summary>
+    /// Most stack memory a convolutional network's Forward may use for its working values (the two largest layers'
+    /// values, the padded input and the output grid of its largest convolution): the same bound as a Dense network's
+    /// training step, safe on every thread's default stack.
+    /// </summary>
+    public const int MaxForwardStackBytes = 256 * 1024;
+
+    /// <summary>
+    /// Most memory of a convolutional network's training workspace (every layer's values kept for backpropagation,
+    /// allocated once per thread on the heap).
+    /// </summary>
+    public const long MaxWorkspaceBytes = 256L * 1024 * 1024;
+
     /// <summary>Most layers in one network.</summary>
     public const int MaxLayers = 256;
 }

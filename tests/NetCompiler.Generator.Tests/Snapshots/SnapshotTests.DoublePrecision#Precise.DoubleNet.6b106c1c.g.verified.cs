@@ -432,9 +432,9 @@ namespace Precise
             global::NetCompiler.Generated.Safetensors.Read(file, __parameters, __Layers);
         }
 
-        /// <summary>(units, inputs, has bias) per layer, for the parameter-file code.</summary>
+        /// <summary>(layer index, has bias, rank, weight shape...) per layer with parameters, for the parameter-file code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        private static global::System.ReadOnlySpan<int> __Layers => new int[] { 4, 3, 1, 2, 4, 1 };
+        private static global::System.ReadOnlySpan<int> __Layers => new int[] { 0, 1, 2, 4, 3, 1, 1, 2, 2, 4 };
 
         /// <summary>The forward pass (lengths already checked).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]

@@ -499,9 +499,9 @@ namespace Activations
             global::NetCompiler.Generated.Safetensors.Read(file, __parameters, __Layers);
         }
 
-        /// <summary>(units, inputs, has bias) per layer, for the parameter-file code.</summary>
+        /// <summary>(layer index, has bias, rank, weight shape...) per layer with parameters, for the parameter-file code.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        private static global::System.ReadOnlySpan<int> __Layers => new int[] { 2, 2, 1, 2, 2, 1 };
+        private static global::System.ReadOnlySpan<int> __Layers => new int[] { 0, 1, 2, 2, 2, 1, 1, 2, 2, 2 };
 
         /// <summary>Stack memory for 64 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
