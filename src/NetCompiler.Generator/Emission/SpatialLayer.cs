@@ -103,12 +103,15 @@ internal abstract class SpatialLayer
 
     /// <summary>
     /// Copies <paramref name="count"/> values from <c>ref from</c> to <c>ref to</c> (declared by the caller): whole vectors,
-    /// the last one overlapping the one before where the count is not a multiple of the width, or one by one where the
-    /// count is below the width. No call, no loop over a tail: a row of a small image is only a few vectors long.
+    /// the last one overlapping the one before where the count is not a multiple of the width; a row shorter than a
+    /// Vector&lt;T&gt; in 128-bit vectors the same way, and one shorter than that value by value. No call and no loop over a
+    /// tail: a row of a small image is only a few vectors long.
     /// </summary>
     protected static void WriteRowCopy(SourceWriter w, CodeContext c, int count)
     {
         string v = c.Vector;
+        const string V128 = "global::System.Runtime.Intrinsics.Vector128";
+        int lanes128 = 16 / c.ScalarBytes;
         w.Open($"if ({Int(count)} >= {v}.Count)");
         w.Open($"for (int x = 0; x <= {Int(count)} - {v}.Count; x += {v}.Count)");
         w.Line($"{VM}.Store(ref to, x, {VM}.Load(ref from, x));");
@@ -119,10 +122,38 @@ internal abstract class SpatialLayer
         }
 
         w.Close();
+        if (count >= CodeContext.WidestVector)
+        {
+            return;
+        }
+
         w.Open("else");
-        w.Open($"for (int x = 0; x < {Int(count)}; x++)");
-        w.Line($"{U}.Add(ref to, x) = {U}.Add(ref from, x);");
-        w.Close();
+        if (count >= lanes128)
+        {
+            var starts = new List<int>();
+            for (int x = 0; x <= count - lanes128; x += lanes128)
+            {
+                starts.Add(x);
+            }
+
+            if (count % lanes128 != 0)
+            {
+                starts.Add(count - lanes128);
+            }
+
+            foreach (int x in starts)
+            {
+                w.Line($"{V128}.StoreUnsafe({V128}.LoadUnsafe(ref from, {Int(x)}), ref to, {Int(x)});");
+            }
+        }
+        else
+        {
+            for (int x = 0; x < count; x++)
+            {
+                w.Line($"{U}.Add(ref to, {Int(x)}) = {U}.Add(ref from, {Int(x)});");
+            }
+        }
+
         w.Close();
     }
 
@@ -179,6 +210,113 @@ internal abstract class SpatialLayer
             w.Line($"const int {index} = {Int(from + full)};");
             body(count - full, index);
             w.Close();
+        }
+    }
+
+    /// <summary>
+    /// <c>int q = 0;</c> and a loop over <paramref name="count"/> values (a multiple of <see cref="CodeContext.WidestVector"/>)
+    /// <paramref name="largest"/> vectors at a time, then the vectors left over in halving blocks (each an <c>if</c> that runs at
+    /// most once): the last few vectors keep several independent chains instead of one. <paramref name="body"/> writes a block
+    /// of the given number of vectors at <c>q</c>; the loop or the <c>if</c> advances <c>q</c>.
+    /// </summary>
+    protected static void WriteVectorCascade(SourceWriter w, CodeContext c, int count, int largest, System.Action<int> body) =>
+        WriteVectorCascade(w, VectorFlavor.Machine(c), count, largest, body);
+
+    /// <summary>As the other overload, with vectors of <paramref name="flavor"/>.</summary>
+    protected static void WriteVectorCascade(SourceWriter w, VectorFlavor flavor, int count, int largest, System.Action<int> body)
+    {
+        string v = flavor.Type;
+        w.Line("int q = 0;");
+        w.Open($"for (; q <= {Int(count)} - {largest} * {v}.Count; q += {largest} * {v}.Count)");
+        body(largest);
+        w.Close();
+        for (int n = largest / 2; n >= 1; n /= 2)
+        {
+            w.Open($"if (q <= {Int(count)} - {n} * {v}.Count)");
+            body(n);
+            w.Line(n == 1 ? $"q += {v}.Count;" : $"q += {n} * {v}.Count;");
+            w.Close();
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="body"/> for 512-bit vectors behind <c>Vector512.IsHardwareAccelerated</c> (a constant to the JIT:
+    /// one of the two is compiled) and for Vector&lt;T&gt; otherwise. Every element gets the same operations in the same order
+    /// in both, so the results do not depend on the width. Vector&lt;T&gt; stays 256-bit by default on processors with
+    /// AVX-512, where 512-bit vectors double the multiply-adds per instruction (and per cycle where they run at full width).
+    /// </summary>
+    protected static void WriteBothWidths(SourceWriter w, CodeContext c, System.Action<VectorFlavor> body)
+    {
+        w.Line("// 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).");
+        w.Open("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)");
+        body(VectorFlavor.Wide(c));
+        w.Close();
+        w.Open("else");
+        body(VectorFlavor.Machine(c));
+        w.Close();
+    }
+
+    /// <summary>A vector type for emitted loops: Vector&lt;T&gt; or Vector512&lt;T&gt;, with its loads, stores, broadcasts and in-register activations.</summary>
+    protected sealed class VectorFlavor
+    {
+        private VectorFlavor(CodeContext c, string type, bool wide)
+        {
+            Context = c;
+            Type = type;
+            IsWide = wide;
+        }
+
+        public static VectorFlavor Machine(CodeContext c) => new(c, c.Vector, wide: false);
+
+        public static VectorFlavor Wide(CodeContext c) => new(c, $"global::System.Runtime.Intrinsics.Vector512<{c.T}>", wide: true);
+
+        private CodeContext Context { get; }
+
+        public bool IsWide { get; }
+
+        /// <summary>The vector type.</summary>
+        public string Type { get; }
+
+        /// <summary>Its element count.</summary>
+        public string Count => $"{Type}.Count";
+
+        public string Zero => $"{Type}.Zero";
+
+        /// <summary>The <paramref name="u"/>-th vector from <paramref name="index"/>: "index + u * Count".</summary>
+        public string At(string index, int u) => u == 0 ? index : $"{index} + {u} * {Count}";
+
+        /// <summary>The <paramref name="u"/>-th vector's offset: "u * Count" ("0" for the first).</summary>
+        public string Offset(int u) => u == 0 ? "0" : $"{u} * {Count}";
+
+        public string Broadcast(string scalar) => IsWide ? $"global::System.Runtime.Intrinsics.Vector512.Create({scalar})" : $"new {Type}({scalar})";
+
+        public string Load(string reference, string index) => IsWide ? $"{VM}.Load512(ref {reference}, {index})" : $"{VM}.Load(ref {reference}, {index})";
+
+        public string Store(string reference, string index, string value) => $"{VM}.Store(ref {reference}, {index}, {value});";
+
+        public string MultiplyAdd(string a, string b, string accumulator) => $"{VM}.MultiplyAdd({a}, {b}, {accumulator})";
+
+        /// <summary>Vector.Sum / Vector512.Sum.</summary>
+        public string Sum(string vector) => IsWide ? $"global::System.Runtime.Intrinsics.Vector512.Sum({vector})" : $"global::System.Numerics.Vector.Sum({vector})";
+
+        /// <summary>f(v) in registers, the same function in each lane as Vector&lt;T&gt;'s (<see cref="ActivationFormulas.ApplyToVector"/>), or null where this width has no kernel (512-bit Sigmoid and Tanh; double Sigmoid and Tanh).</summary>
+        public string? Activate(Activation activation, string v)
+        {
+            if (!IsWide)
+            {
+                return Context.VectorKernels || activation is not (Activation.Sigmoid or Activation.Tanh)
+                    ? ActivationFormulas.ApplyToVector(Context, activation, v)
+                    : null;
+            }
+
+            const string V512 = "global::System.Runtime.Intrinsics.Vector512";
+            return activation switch
+            {
+                Activation.Identity => v,
+                Activation.ReLU => $"{V512}.ConditionalSelect({V512}.GreaterThan({v}, {Zero}), {v}, {Zero})",
+                Activation.LeakyReLU => $"{V512}.ConditionalSelect({V512}.GreaterThan({v}, {Zero}), {v}, {v} * {Context.Lit(0.01)})",
+                _ => null,
+            };
         }
     }
 

@@ -1062,10 +1062,8 @@ namespace Convolutional
                         }
                         else
                         {
-                            for (int x = 0; x < 8; x++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
                         }
                     }
                 }
@@ -1080,62 +1078,175 @@ namespace Convolutional
             ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stage);
             ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
             ref int taps = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(__Taps0);
-            for (int fl = 0; fl < 8; fl += 4)
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 9 * fl);
-                ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
-                ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 9);
-                ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 9);
-                ref float o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 80 * fl);
-                ref float o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 80);
-                ref float o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 80);
-                ref float o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 80);
-                global::System.Numerics.Vector<float> b0 = new global::System.Numerics.Vector<float>(p[72 + fl]), b1 = new global::System.Numerics.Vector<float>(p[72 + fl + 1]), b2 = new global::System.Numerics.Vector<float>(p[72 + fl + 2]), b3 = new global::System.Numerics.Vector<float>(p[72 + fl + 3]);
-                int q = 0;
-                for (; q <= 80 - 2 * global::System.Numerics.Vector<float>.Count; q += 2 * global::System.Numerics.Vector<float>.Count)
+                for (int fl = 0; fl < 8; fl += 4)
                 {
-                    global::System.Numerics.Vector<float> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
-                    for (int k = 0; k < 9; k++)
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 9 * fl);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 9);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 9);
+                    ref float o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 80 * fl);
+                    ref float o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 80);
+                    ref float o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 80);
+                    ref float o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 80);
+                    global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.Create(p[72 + fl]), b1 = global::System.Runtime.Intrinsics.Vector512.Create(p[72 + fl + 1]), b2 = global::System.Runtime.Intrinsics.Vector512.Create(p[72 + fl + 2]), b3 = global::System.Runtime.Intrinsics.Vector512.Create(p[72 + fl + 3]);
+                    int q = 0;
+                    for (; q <= 80 - 4 * global::System.Runtime.Intrinsics.Vector512<float>.Count; q += 4 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
-                        global::System.Numerics.Vector<float> w0k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
-                        global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
-                        a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
-                        a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
-                        a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
-                        a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
-                        global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<float>.Count);
-                        a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
-                        a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
-                        a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
-                        a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
+                        for (int k = 0; k < 9; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<float> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                            global::System.Runtime.Intrinsics.Vector512<float> x2 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
+                            a1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x2, a1_2);
+                            a2_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x2, a2_2);
+                            a3_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x2, a3_2);
+                            global::System.Runtime.Intrinsics.Vector512<float> x3 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
+                            a1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x3, a1_3);
+                            a2_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x3, a2_3);
+                            a3_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x3, a3_3);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
                     }
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<float>.Zero), a0_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_1, global::System.Numerics.Vector<float>.Zero), a0_1, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_0, global::System.Numerics.Vector<float>.Zero), a1_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_1, global::System.Numerics.Vector<float>.Zero), a1_1, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_0, global::System.Numerics.Vector<float>.Zero), a2_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_1, global::System.Numerics.Vector<float>.Zero), a2_1, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_0, global::System.Numerics.Vector<float>.Zero), a3_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_1, global::System.Numerics.Vector<float>.Zero), a3_1, global::System.Numerics.Vector<float>.Zero));
+                    if (q <= 80 - 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
+                        for (int k = 0; k < 9; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<float> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        q += 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count;
+                    }
+                    if (q <= 80 - 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
+                        for (int k = 0; k < 9; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<float> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        q += global::System.Runtime.Intrinsics.Vector512<float>.Count;
+                    }
                 }
-                for (; q < 80; q += global::System.Numerics.Vector<float>.Count)
+            }
+            else
+            {
+                for (int fl = 0; fl < 8; fl += 4)
                 {
-                    global::System.Numerics.Vector<float> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
-                    for (int k = 0; k < 9; k++)
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 9 * fl);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 9);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 9);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 9);
+                    ref float o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 80 * fl);
+                    ref float o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 80);
+                    ref float o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 80);
+                    ref float o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 80);
+                    global::System.Numerics.Vector<float> b0 = new global::System.Numerics.Vector<float>(p[72 + fl]), b1 = new global::System.Numerics.Vector<float>(p[72 + fl + 1]), b2 = new global::System.Numerics.Vector<float>(p[72 + fl + 2]), b3 = new global::System.Numerics.Vector<float>(p[72 + fl + 3]);
+                    int q = 0;
+                    for (; q <= 80 - 2 * global::System.Numerics.Vector<float>.Count; q += 2 * global::System.Numerics.Vector<float>.Count)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
-                        global::System.Numerics.Vector<float> w0k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
-                        global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
-                        a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
-                        a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
-                        a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
-                        a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        global::System.Numerics.Vector<float> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
+                        for (int k = 0; k < 9; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Numerics.Vector<float> w0k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<float>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<float>.Zero), a0_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_1, global::System.Numerics.Vector<float>.Zero), a0_1, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_0, global::System.Numerics.Vector<float>.Zero), a1_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_1, global::System.Numerics.Vector<float>.Zero), a1_1, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_0, global::System.Numerics.Vector<float>.Zero), a2_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_1, global::System.Numerics.Vector<float>.Zero), a2_1, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_0, global::System.Numerics.Vector<float>.Zero), a3_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_1, global::System.Numerics.Vector<float>.Zero), a3_1, global::System.Numerics.Vector<float>.Zero));
                     }
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<float>.Zero), a0_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_0, global::System.Numerics.Vector<float>.Zero), a1_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_0, global::System.Numerics.Vector<float>.Zero), a2_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_0, global::System.Numerics.Vector<float>.Zero), a3_0, global::System.Numerics.Vector<float>.Zero));
+                    if (q <= 80 - 1 * global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
+                        for (int k = 0; k < 9; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Numerics.Vector<float> w0k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<float>.Zero), a0_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_0, global::System.Numerics.Vector<float>.Zero), a1_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_0, global::System.Numerics.Vector<float>.Zero), a2_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_0, global::System.Numerics.Vector<float>.Zero), a3_0, global::System.Numerics.Vector<float>.Zero));
+                        q += global::System.Numerics.Vector<float>.Count;
+                    }
                 }
             }
 
@@ -1158,10 +1269,8 @@ namespace Convolutional
                     }
                     else
                     {
-                        for (int x = 0; x < 8; x++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
                     }
                 }
             }
@@ -1214,10 +1323,8 @@ namespace Convolutional
                         }
                         else
                         {
-                            for (int x = 0; x < 8; x++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
                         }
                     }
                 }
@@ -1236,60 +1343,123 @@ namespace Convolutional
             }
 
             // 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[0 + 9 * f + k].
-            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block.
-            for (int fl = 0; fl < 8; fl += 2)
+            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums
+            //    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 80 * fl);
-                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
-                global::System.Span<float> g0 = gradient.Slice(9 * fl, 9);
-                global::System.Span<float> g1 = gradient.Slice(9 + 9 * fl, 9);
-                for (int k = 0; k < 8; k += 4)
+                for (int fl = 0; fl < 8; fl += 2)
                 {
-                    ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                    ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                    ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
-                    ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                    global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s0_1 = global::System.Numerics.Vector<float>.Zero, s0_2 = global::System.Numerics.Vector<float>.Zero, s0_3 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero, s1_1 = global::System.Numerics.Vector<float>.Zero, s1_2 = global::System.Numerics.Vector<float>.Zero, s1_3 = global::System.Numerics.Vector<float>.Zero;
-                    for (int q = 0; q < 80; q += global::System.Numerics.Vector<float>.Count)
+                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 80 * fl);
+                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
+                    global::System.Span<float> g0 = gradient.Slice(9 * fl, 9);
+                    global::System.Span<float> g1 = gradient.Slice(9 + 9 * fl, 9);
+                    for (int k = 0; k < 8; k += 4)
                     {
-                        global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                        global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                        global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                        s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                        s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                        global::System.Numerics.Vector<float> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                        s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                        s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                        global::System.Numerics.Vector<float> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
-                        s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                        s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                        global::System.Numerics.Vector<float> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
-                        s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                        s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                        ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> s0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int q = 0; q < 80; q += global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
+                            global::System.Runtime.Intrinsics.Vector512<float> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
+                            global::System.Runtime.Intrinsics.Vector512<float> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
+                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                            global::System.Runtime.Intrinsics.Vector512<float> v2 = global::NetCompiler.Generated.VectorMath.Load512(ref x2, q);
+                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
+                            global::System.Runtime.Intrinsics.Vector512<float> v3 = global::NetCompiler.Generated.VectorMath.Load512(ref x3, q);
+                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
+                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        }
+                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
+                        g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
+                        g0[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_2);
+                        g0[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_3);
+                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
+                        g1[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_1);
+                        g1[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_2);
+                        g1[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_3);
                     }
-                    g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                    g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                    g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
-                    g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
-                    g1[k] += global::System.Numerics.Vector.Sum(s1_0);
-                    g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
-                    g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
-                    g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
+                    {
+                        const int k = 8;
+                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        global::System.Runtime.Intrinsics.Vector512<float> s0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int q = 0; q < 80; q += global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
+                            global::System.Runtime.Intrinsics.Vector512<float> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
+                            global::System.Runtime.Intrinsics.Vector512<float> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                        }
+                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
+                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
+                    }
                 }
+            }
+            else
+            {
+                for (int fl = 0; fl < 8; fl += 2)
                 {
-                    const int k = 8;
-                    ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                    global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero;
-                    for (int q = 0; q < 80; q += global::System.Numerics.Vector<float>.Count)
+                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 80 * fl);
+                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
+                    global::System.Span<float> g0 = gradient.Slice(9 * fl, 9);
+                    global::System.Span<float> g1 = gradient.Slice(9 + 9 * fl, 9);
+                    for (int k = 0; k < 8; k += 4)
                     {
-                        global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                        global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                        global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                        s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                        s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                        ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
+                        global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s0_1 = global::System.Numerics.Vector<float>.Zero, s0_2 = global::System.Numerics.Vector<float>.Zero, s0_3 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero, s1_1 = global::System.Numerics.Vector<float>.Zero, s1_2 = global::System.Numerics.Vector<float>.Zero, s1_3 = global::System.Numerics.Vector<float>.Zero;
+                        for (int q = 0; q < 80; q += global::System.Numerics.Vector<float>.Count)
+                        {
+                            global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
+                            global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
+                            global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            global::System.Numerics.Vector<float> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
+                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                            global::System.Numerics.Vector<float> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
+                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
+                            global::System.Numerics.Vector<float> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
+                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
+                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        }
+                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
+                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
+                        g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
+                        g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
+                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
+                        g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
+                        g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
+                        g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
                     }
-                    g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                    g1[k] += global::System.Numerics.Vector.Sum(s1_0);
+                    {
+                        const int k = 8;
+                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero;
+                        for (int q = 0; q < 80; q += global::System.Numerics.Vector<float>.Count)
+                        {
+                            global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
+                            global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
+                            global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                        }
+                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
+                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
+                    }
                 }
             }
         }
@@ -1409,10 +1579,7 @@ namespace Convolutional
                         }
                         else
                         {
-                            for (int x = 0; x < 4; x++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
                         }
                     }
                 }
@@ -1427,62 +1594,175 @@ namespace Convolutional
             ref float src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stage);
             ref float dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
             ref int taps = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(__Taps2);
-            for (int fl = 0; fl < 16; fl += 4)
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 80 + 72 * fl);
-                ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 72);
-                ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 72);
-                ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 72);
-                ref float o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 32 * fl);
-                ref float o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 32);
-                ref float o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 32);
-                ref float o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 32);
-                global::System.Numerics.Vector<float> b0 = new global::System.Numerics.Vector<float>(p[1232 + fl]), b1 = new global::System.Numerics.Vector<float>(p[1232 + fl + 1]), b2 = new global::System.Numerics.Vector<float>(p[1232 + fl + 2]), b3 = new global::System.Numerics.Vector<float>(p[1232 + fl + 3]);
-                int q = 0;
-                for (; q <= 32 - 2 * global::System.Numerics.Vector<float>.Count; q += 2 * global::System.Numerics.Vector<float>.Count)
+                for (int fl = 0; fl < 16; fl += 4)
                 {
-                    global::System.Numerics.Vector<float> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
-                    for (int k = 0; k < 72; k++)
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 80 + 72 * fl);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 72);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 72);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 72);
+                    ref float o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 32 * fl);
+                    ref float o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 32);
+                    ref float o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 32);
+                    ref float o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 32);
+                    global::System.Runtime.Intrinsics.Vector512<float> b0 = global::System.Runtime.Intrinsics.Vector512.Create(p[1232 + fl]), b1 = global::System.Runtime.Intrinsics.Vector512.Create(p[1232 + fl + 1]), b2 = global::System.Runtime.Intrinsics.Vector512.Create(p[1232 + fl + 2]), b3 = global::System.Runtime.Intrinsics.Vector512.Create(p[1232 + fl + 3]);
+                    int q = 0;
+                    for (; q <= 32 - 4 * global::System.Runtime.Intrinsics.Vector512<float>.Count; q += 4 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
-                        global::System.Numerics.Vector<float> w0k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
-                        global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
-                        a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
-                        a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
-                        a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
-                        a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
-                        global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<float>.Count);
-                        a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
-                        a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
-                        a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
-                        a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
+                        for (int k = 0; k < 72; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<float> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                            global::System.Runtime.Intrinsics.Vector512<float> x2 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
+                            a1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x2, a1_2);
+                            a2_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x2, a2_2);
+                            a3_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x2, a3_2);
+                            global::System.Runtime.Intrinsics.Vector512<float> x3 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
+                            a1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x3, a1_3);
+                            a2_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x3, a2_3);
+                            a3_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x3, a3_3);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
                     }
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<float>.Zero), a0_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_1, global::System.Numerics.Vector<float>.Zero), a0_1, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_0, global::System.Numerics.Vector<float>.Zero), a1_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_1, global::System.Numerics.Vector<float>.Zero), a1_1, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_0, global::System.Numerics.Vector<float>.Zero), a2_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_1, global::System.Numerics.Vector<float>.Zero), a2_1, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_0, global::System.Numerics.Vector<float>.Zero), a3_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_1, global::System.Numerics.Vector<float>.Zero), a3_1, global::System.Numerics.Vector<float>.Zero));
+                    if (q <= 32 - 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
+                        for (int k = 0; k < 72; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<float> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        q += 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count;
+                    }
+                    if (q <= 32 - 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
+                        for (int k = 0; k < 72; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<float> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), a3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
+                        q += global::System.Runtime.Intrinsics.Vector512<float>.Count;
+                    }
                 }
-                for (; q < 32; q += global::System.Numerics.Vector<float>.Count)
+            }
+            else
+            {
+                for (int fl = 0; fl < 16; fl += 4)
                 {
-                    global::System.Numerics.Vector<float> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
-                    for (int k = 0; k < 72; k++)
+                    ref float w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 80 + 72 * fl);
+                    ref float w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 72);
+                    ref float w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 72);
+                    ref float w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 72);
+                    ref float o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 32 * fl);
+                    ref float o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 32);
+                    ref float o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 32);
+                    ref float o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 32);
+                    global::System.Numerics.Vector<float> b0 = new global::System.Numerics.Vector<float>(p[1232 + fl]), b1 = new global::System.Numerics.Vector<float>(p[1232 + fl + 1]), b2 = new global::System.Numerics.Vector<float>(p[1232 + fl + 2]), b3 = new global::System.Numerics.Vector<float>(p[1232 + fl + 3]);
+                    int q = 0;
+                    for (; q <= 32 - 2 * global::System.Numerics.Vector<float>.Count; q += 2 * global::System.Numerics.Vector<float>.Count)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
-                        global::System.Numerics.Vector<float> w0k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
-                        global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
-                        a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
-                        a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
-                        a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
-                        a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        global::System.Numerics.Vector<float> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
+                        for (int k = 0; k < 72; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Numerics.Vector<float> w0k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Numerics.Vector<float> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<float>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<float>.Zero), a0_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_1, global::System.Numerics.Vector<float>.Zero), a0_1, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_0, global::System.Numerics.Vector<float>.Zero), a1_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_1, global::System.Numerics.Vector<float>.Zero), a1_1, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_0, global::System.Numerics.Vector<float>.Zero), a2_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_1, global::System.Numerics.Vector<float>.Zero), a2_1, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_0, global::System.Numerics.Vector<float>.Zero), a3_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Numerics.Vector<float>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_1, global::System.Numerics.Vector<float>.Zero), a3_1, global::System.Numerics.Vector<float>.Zero));
                     }
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<float>.Zero), a0_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_0, global::System.Numerics.Vector<float>.Zero), a1_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_0, global::System.Numerics.Vector<float>.Zero), a2_0, global::System.Numerics.Vector<float>.Zero));
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_0, global::System.Numerics.Vector<float>.Zero), a3_0, global::System.Numerics.Vector<float>.Zero));
+                    if (q <= 32 - 1 * global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
+                        for (int k = 0; k < 72; k++)
+                        {
+                            ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Numerics.Vector<float> w0k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Numerics.Vector<float> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<float>.Zero), a0_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a1_0, global::System.Numerics.Vector<float>.Zero), a1_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a2_0, global::System.Numerics.Vector<float>.Zero), a2_0, global::System.Numerics.Vector<float>.Zero));
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a3_0, global::System.Numerics.Vector<float>.Zero), a3_0, global::System.Numerics.Vector<float>.Zero));
+                        q += global::System.Numerics.Vector<float>.Count;
+                    }
                 }
             }
 
@@ -1505,10 +1785,7 @@ namespace Convolutional
                     }
                     else
                     {
-                        for (int x = 0; x < 4; x++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
                     }
                 }
             }
@@ -1563,10 +1840,7 @@ namespace Convolutional
                         }
                         else
                         {
-                            for (int x = 0; x < 4; x++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
                         }
                     }
                 }
@@ -1585,45 +1859,93 @@ namespace Convolutional
             }
 
             // 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[80 + 72 * f + k].
-            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block.
-            for (int fl = 0; fl < 16; fl += 2)
+            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums
+            //    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
-                global::System.Span<float> g0 = gradient.Slice(80 + 72 * fl, 72);
-                global::System.Span<float> g1 = gradient.Slice(152 + 72 * fl, 72);
-                for (int k = 0; k < 72; k += 4)
+                for (int fl = 0; fl < 16; fl += 2)
                 {
-                    ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                    ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                    ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
-                    ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                    global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s0_1 = global::System.Numerics.Vector<float>.Zero, s0_2 = global::System.Numerics.Vector<float>.Zero, s0_3 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero, s1_1 = global::System.Numerics.Vector<float>.Zero, s1_2 = global::System.Numerics.Vector<float>.Zero, s1_3 = global::System.Numerics.Vector<float>.Zero;
-                    for (int q = 0; q < 32; q += global::System.Numerics.Vector<float>.Count)
+                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
+                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
+                    global::System.Span<float> g0 = gradient.Slice(80 + 72 * fl, 72);
+                    global::System.Span<float> g1 = gradient.Slice(152 + 72 * fl, 72);
+                    for (int k = 0; k < 72; k += 4)
                     {
-                        global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                        global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                        global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                        s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                        s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                        global::System.Numerics.Vector<float> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                        s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                        s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                        global::System.Numerics.Vector<float> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
-                        s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                        s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                        global::System.Numerics.Vector<float> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
-                        s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                        s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                        ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> s0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int q = 0; q < 32; q += global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
+                            global::System.Runtime.Intrinsics.Vector512<float> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
+                            global::System.Runtime.Intrinsics.Vector512<float> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
+                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                            global::System.Runtime.Intrinsics.Vector512<float> v2 = global::NetCompiler.Generated.VectorMath.Load512(ref x2, q);
+                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
+                            global::System.Runtime.Intrinsics.Vector512<float> v3 = global::NetCompiler.Generated.VectorMath.Load512(ref x3, q);
+                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
+                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        }
+                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
+                        g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
+                        g0[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_2);
+                        g0[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_3);
+                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
+                        g1[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_1);
+                        g1[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_2);
+                        g1[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_3);
                     }
-                    g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                    g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                    g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
-                    g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
-                    g1[k] += global::System.Numerics.Vector.Sum(s1_0);
-                    g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
-                    g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
-                    g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
+                }
+            }
+            else
+            {
+                for (int fl = 0; fl < 16; fl += 2)
+                {
+                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
+                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
+                    global::System.Span<float> g0 = gradient.Slice(80 + 72 * fl, 72);
+                    global::System.Span<float> g1 = gradient.Slice(152 + 72 * fl, 72);
+                    for (int k = 0; k < 72; k += 4)
+                    {
+                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                        ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
+                        global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s0_1 = global::System.Numerics.Vector<float>.Zero, s0_2 = global::System.Numerics.Vector<float>.Zero, s0_3 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero, s1_1 = global::System.Numerics.Vector<float>.Zero, s1_2 = global::System.Numerics.Vector<float>.Zero, s1_3 = global::System.Numerics.Vector<float>.Zero;
+                        for (int q = 0; q < 32; q += global::System.Numerics.Vector<float>.Count)
+                        {
+                            global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
+                            global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
+                            global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            global::System.Numerics.Vector<float> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
+                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                            global::System.Numerics.Vector<float> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
+                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
+                            global::System.Numerics.Vector<float> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
+                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
+                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        }
+                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
+                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
+                        g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
+                        g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
+                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
+                        g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
+                        g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
+                        g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
+                    }
                 }
             }
 
@@ -1632,37 +1954,107 @@ namespace Convolutional
             stageGradient.Slice(0, 304).Clear();
             ref float dsrc = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stageGradient);
             ref float wts = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 80);
-            for (int k = 0; k < 72; k++)
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                int q = 0;
-                for (; q <= 32 - 4 * global::System.Numerics.Vector<float>.Count; q += 4 * global::System.Numerics.Vector<float>.Count)
+                for (int k = 0; k < 72; k++)
                 {
-                    global::System.Numerics.Vector<float> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<float>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 2 * global::System.Numerics.Vector<float>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 3 * global::System.Numerics.Vector<float>.Count);
-                    for (int fl = 0; fl < 16; fl++)
+                    ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                    int q = 0;
+                    for (; q <= 32 - 4 * global::System.Runtime.Intrinsics.Vector512<float>.Count; q += 4 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
                     {
-                        global::System.Numerics.Vector<float> wk = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
-                        ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                        t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
-                        t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<float>.Count), t1);
-                        t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 2 * global::System.Numerics.Vector<float>.Count), t2);
-                        t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 3 * global::System.Numerics.Vector<float>.Count), t3);
+                        global::System.Runtime.Intrinsics.Vector512<float> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                        for (int fl = 0; fl < 16; fl++)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
+                            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
+                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
+                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t1);
+                            t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t2);
+                            t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t3);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, t1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, t2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, t3);
                     }
-                    global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                    global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<float>.Count, t1);
-                    global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Numerics.Vector<float>.Count, t2);
-                    global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Numerics.Vector<float>.Count, t3);
+                    if (q <= 32 - 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                        for (int fl = 0; fl < 16; fl++)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
+                            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
+                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
+                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t1);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, t1);
+                        q += 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count;
+                    }
+                    if (q <= 32 - 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q);
+                        for (int fl = 0; fl < 16; fl++)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
+                            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
+                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        q += global::System.Runtime.Intrinsics.Vector512<float>.Count;
+                    }
                 }
-                for (; q < 32; q += global::System.Numerics.Vector<float>.Count)
+            }
+            else
+            {
+                for (int k = 0; k < 72; k++)
                 {
-                    global::System.Numerics.Vector<float> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q);
-                    for (int fl = 0; fl < 16; fl++)
+                    ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                    int q = 0;
+                    for (; q <= 32 - 4 * global::System.Numerics.Vector<float>.Count; q += 4 * global::System.Numerics.Vector<float>.Count)
                     {
-                        global::System.Numerics.Vector<float> wk = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
-                        ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                        t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                        global::System.Numerics.Vector<float> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<float>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 2 * global::System.Numerics.Vector<float>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 3 * global::System.Numerics.Vector<float>.Count);
+                        for (int fl = 0; fl < 16; fl++)
+                        {
+                            global::System.Numerics.Vector<float> wk = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
+                            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
+                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<float>.Count), t1);
+                            t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 2 * global::System.Numerics.Vector<float>.Count), t2);
+                            t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 3 * global::System.Numerics.Vector<float>.Count), t3);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<float>.Count, t1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Numerics.Vector<float>.Count, t2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Numerics.Vector<float>.Count, t3);
                     }
-                    global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                    if (q <= 32 - 2 * global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<float>.Count);
+                        for (int fl = 0; fl < 16; fl++)
+                        {
+                            global::System.Numerics.Vector<float> wk = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
+                            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
+                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<float>.Count), t1);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<float>.Count, t1);
+                        q += 2 * global::System.Numerics.Vector<float>.Count;
+                    }
+                    if (q <= 32 - 1 * global::System.Numerics.Vector<float>.Count)
+                    {
+                        global::System.Numerics.Vector<float> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q);
+                        for (int fl = 0; fl < 16; fl++)
+                        {
+                            global::System.Numerics.Vector<float> wk = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
+                            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
+                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        q += global::System.Numerics.Vector<float>.Count;
+                    }
                 }
             }
             // dE/din[c, y, x] = dstage at in_pad[c, y + 1, x + 1]; the padding's gradient is dropped.
@@ -1685,10 +2077,7 @@ namespace Convolutional
                         }
                         else
                         {
-                            for (int x = 0; x < 4; x++)
-                            {
-                                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
                         }
                     }
                 }

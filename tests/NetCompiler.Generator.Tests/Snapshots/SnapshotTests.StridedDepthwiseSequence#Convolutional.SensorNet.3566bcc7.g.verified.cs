@@ -585,66 +585,181 @@ namespace Convolutional
             ref double src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stage);
             ref double dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
             ref int taps = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(__Taps0);
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                const int fl = 0;
-                ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 6 * fl);
-                ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
-                ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 6);
-                ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 6);
-                ref double o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 16 * fl);
-                ref double o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 16);
-                ref double o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 16);
-                ref double o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 16);
-                global::System.Numerics.Vector<double> b0 = new global::System.Numerics.Vector<double>(p[24 + fl]), b1 = new global::System.Numerics.Vector<double>(p[24 + fl + 1]), b2 = new global::System.Numerics.Vector<double>(p[24 + fl + 2]), b3 = new global::System.Numerics.Vector<double>(p[24 + fl + 3]);
-                int q = 0;
-                for (; q <= 16 - 2 * global::System.Numerics.Vector<double>.Count; q += 2 * global::System.Numerics.Vector<double>.Count)
                 {
-                    global::System.Numerics.Vector<double> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
-                    for (int k = 0; k < 6; k++)
+                    const int fl = 0;
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 6 * fl);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
+                    ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 6);
+                    ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 6);
+                    ref double o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 16 * fl);
+                    ref double o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 16);
+                    ref double o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 16);
+                    ref double o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<double> b0 = global::System.Runtime.Intrinsics.Vector512.Create(p[24 + fl]), b1 = global::System.Runtime.Intrinsics.Vector512.Create(p[24 + fl + 1]), b2 = global::System.Runtime.Intrinsics.Vector512.Create(p[24 + fl + 2]), b3 = global::System.Runtime.Intrinsics.Vector512.Create(p[24 + fl + 3]);
+                    int q = 0;
+                    for (; q <= 16 - 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count; q += 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
                     {
-                        ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
-                        global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
-                        global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
-                        a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
-                        a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
-                        a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
-                        a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
-                        global::System.Numerics.Vector<double> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<double>.Count);
-                        a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
-                        a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
-                        a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
-                        a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        global::System.Runtime.Intrinsics.Vector512<double> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a1_0 = b1, a1_1 = b1, a1_2 = b1, a1_3 = b1, a2_0 = b2, a2_1 = b2, a2_2 = b2, a2_3 = b2, a3_0 = b3, a3_1 = b3, a3_2 = b3, a3_3 = b3;
+                        for (int k = 0; k < 6; k++)
+                        {
+                            ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<double> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<double> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Runtime.Intrinsics.Vector512<double> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                            global::System.Runtime.Intrinsics.Vector512<double> x2 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                            a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
+                            a1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x2, a1_2);
+                            a2_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x2, a2_2);
+                            a3_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x2, a3_2);
+                            global::System.Runtime.Intrinsics.Vector512<double> x3 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                            a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
+                            a1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x3, a1_3);
+                            a2_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x3, a2_3);
+                            a3_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x3, a3_3);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, a0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a0_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a0_2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a0_3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, a1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a1_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a1_2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a1_3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, a2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a2_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a2_2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a2_3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, a3_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a3_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a3_2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a3_3);
                     }
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q, a0_0);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<double>.Count, a0_1);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q, a1_0);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Numerics.Vector<double>.Count, a1_1);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q, a2_0);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Numerics.Vector<double>.Count, a2_1);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q, a3_0);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Numerics.Vector<double>.Count, a3_1);
-                }
-                for (; q < 16; q += global::System.Numerics.Vector<double>.Count)
-                {
-                    global::System.Numerics.Vector<double> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
-                    for (int k = 0; k < 6; k++)
+                    if (q <= 16 - 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
                     {
-                        ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
-                        global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
-                        global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
-                        a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
-                        a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
-                        a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
-                        a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        global::System.Runtime.Intrinsics.Vector512<double> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
+                        for (int k = 0; k < 6; k++)
+                        {
+                            ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<double> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<double> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Runtime.Intrinsics.Vector512<double> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, a0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a0_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, a1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a1_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, a2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a2_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, a3_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, a3_1);
+                        q += 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count;
                     }
-                    global::NetCompiler.Generated.VectorMath.Store(ref o0, q, a0_0);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o1, q, a1_0);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o2, q, a2_0);
-                    global::NetCompiler.Generated.VectorMath.Store(ref o3, q, a3_0);
+                    if (q <= 16 - 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<double> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
+                        for (int k = 0; k < 6; k++)
+                        {
+                            ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Runtime.Intrinsics.Vector512<double> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Runtime.Intrinsics.Vector512<double> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, a0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, a1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, a2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, a3_0);
+                        q += global::System.Runtime.Intrinsics.Vector512<double>.Count;
+                    }
                 }
+                // f on the whole grid (VectorMath.Tanh: Math per element in double).
+                global::NetCompiler.Generated.VectorMath.Tanh(grid.Slice(0, 64), grid);
             }
-            // f on the whole grid (VectorMath.Tanh: Math per element in double).
-            global::NetCompiler.Generated.VectorMath.Tanh(grid.Slice(0, 64), grid);
+            else
+            {
+                {
+                    const int fl = 0;
+                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 6 * fl);
+                    ref double w1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, 6);
+                    ref double w2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, 6);
+                    ref double w3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, 6);
+                    ref double o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 16 * fl);
+                    ref double o1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o0, 16);
+                    ref double o2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o1, 16);
+                    ref double o3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref o2, 16);
+                    global::System.Numerics.Vector<double> b0 = new global::System.Numerics.Vector<double>(p[24 + fl]), b1 = new global::System.Numerics.Vector<double>(p[24 + fl + 1]), b2 = new global::System.Numerics.Vector<double>(p[24 + fl + 2]), b3 = new global::System.Numerics.Vector<double>(p[24 + fl + 3]);
+                    int q = 0;
+                    for (; q <= 16 - 2 * global::System.Numerics.Vector<double>.Count; q += 2 * global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> a0_0 = b0, a0_1 = b0, a1_0 = b1, a1_1 = b1, a2_0 = b2, a2_1 = b2, a3_0 = b3, a3_1 = b3;
+                        for (int k = 0; k < 6; k++)
+                        {
+                            ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                            global::System.Numerics.Vector<double> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<double>.Count);
+                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            a1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x1, a1_1);
+                            a2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x1, a2_1);
+                            a3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x1, a3_1);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, a0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<double>.Count, a0_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, a1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q + 1 * global::System.Numerics.Vector<double>.Count, a1_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, a2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q + 1 * global::System.Numerics.Vector<double>.Count, a2_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, a3_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q + 1 * global::System.Numerics.Vector<double>.Count, a3_1);
+                    }
+                    if (q <= 16 - 1 * global::System.Numerics.Vector<double>.Count)
+                    {
+                        global::System.Numerics.Vector<double> a0_0 = b0, a1_0 = b1, a2_0 = b2, a3_0 = b3;
+                        for (int k = 0; k < 6; k++)
+                        {
+                            ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                            global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k)), w1k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w1, k)), w2k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w2, k)), w3k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w3, k));
+                            global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            a1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1k, x0, a1_0);
+                            a2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2k, x0, a2_0);
+                            a3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3k, x0, a3_0);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, a0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o1, q, a1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o2, q, a2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref o3, q, a3_0);
+                        q += global::System.Numerics.Vector<double>.Count;
+                    }
+                }
+                // f on the whole grid (VectorMath.Tanh: Math per element in double).
+                global::NetCompiler.Generated.VectorMath.Tanh(grid.Slice(0, 64), grid);
+            }
 
             // 3. The output: the grid's first 8 values of each filter (out[f, q] = grid[f * 16 + q]).
             ref double grids = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
@@ -663,10 +778,10 @@ namespace Convolutional
                 }
                 else
                 {
-                    for (int x = 0; x < 8; x++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 2), ref to, 2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 6), ref to, 6);
                 }
             }
         }
@@ -716,10 +831,10 @@ namespace Convolutional
                     }
                     else
                     {
-                        for (int x = 0; x < 8; x++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 2), ref to, 2);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 6), ref to, 6);
                     }
                 }
             }
@@ -737,66 +852,135 @@ namespace Convolutional
             }
 
             // 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[0 + 6 * f + k].
-            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block.
-            for (int fl = 0; fl < 4; fl += 2)
+            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums
+            //    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * fl);
-                ref double d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
-                global::System.Span<double> g0 = gradient.Slice(6 * fl, 6);
-                global::System.Span<double> g1 = gradient.Slice(6 + 6 * fl, 6);
+                for (int fl = 0; fl < 4; fl += 2)
                 {
-                    const int k = 0;
-                    ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                    ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                    ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
-                    ref double x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                    global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s0_2 = global::System.Numerics.Vector<double>.Zero, s0_3 = global::System.Numerics.Vector<double>.Zero, s1_0 = global::System.Numerics.Vector<double>.Zero, s1_1 = global::System.Numerics.Vector<double>.Zero, s1_2 = global::System.Numerics.Vector<double>.Zero, s1_3 = global::System.Numerics.Vector<double>.Zero;
-                    for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                    ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * fl);
+                    ref double d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
+                    global::System.Span<double> g0 = gradient.Slice(6 * fl, 6);
+                    global::System.Span<double> g1 = gradient.Slice(6 + 6 * fl, 6);
                     {
-                        global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                        global::System.Numerics.Vector<double> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                        global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                        s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                        s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                        global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                        s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                        s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                        global::System.Numerics.Vector<double> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
-                        s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                        s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                        global::System.Numerics.Vector<double> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
-                        s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                        s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        const int k = 0;
+                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                        ref double x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
+                        global::System.Runtime.Intrinsics.Vector512<double> s0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_3 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_3 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (int q = 0; q < 16; q += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
+                            global::System.Runtime.Intrinsics.Vector512<double> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
+                            global::System.Runtime.Intrinsics.Vector512<double> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            global::System.Runtime.Intrinsics.Vector512<double> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
+                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                            global::System.Runtime.Intrinsics.Vector512<double> v2 = global::NetCompiler.Generated.VectorMath.Load512(ref x2, q);
+                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
+                            global::System.Runtime.Intrinsics.Vector512<double> v3 = global::NetCompiler.Generated.VectorMath.Load512(ref x3, q);
+                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
+                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        }
+                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
+                        g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
+                        g0[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_2);
+                        g0[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_3);
+                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
+                        g1[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_1);
+                        g1[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_2);
+                        g1[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_3);
                     }
-                    g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                    g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                    g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
-                    g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
-                    g1[k] += global::System.Numerics.Vector.Sum(s1_0);
-                    g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
-                    g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
-                    g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
+                    {
+                        const int k = 4;
+                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        global::System.Runtime.Intrinsics.Vector512<double> s0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (int q = 0; q < 16; q += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
+                            global::System.Runtime.Intrinsics.Vector512<double> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
+                            global::System.Runtime.Intrinsics.Vector512<double> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            global::System.Runtime.Intrinsics.Vector512<double> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
+                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                        }
+                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
+                        g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
+                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
+                        g1[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_1);
+                    }
                 }
+            }
+            else
+            {
+                for (int fl = 0; fl < 4; fl += 2)
                 {
-                    const int k = 4;
-                    ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                    ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                    global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s1_0 = global::System.Numerics.Vector<double>.Zero, s1_1 = global::System.Numerics.Vector<double>.Zero;
-                    for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                    ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * fl);
+                    ref double d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
+                    global::System.Span<double> g0 = gradient.Slice(6 * fl, 6);
+                    global::System.Span<double> g1 = gradient.Slice(6 + 6 * fl, 6);
                     {
-                        global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                        global::System.Numerics.Vector<double> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                        global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                        s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                        s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                        global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                        s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                        s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                        const int k = 0;
+                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                        ref double x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
+                        global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s0_2 = global::System.Numerics.Vector<double>.Zero, s0_3 = global::System.Numerics.Vector<double>.Zero, s1_0 = global::System.Numerics.Vector<double>.Zero, s1_1 = global::System.Numerics.Vector<double>.Zero, s1_2 = global::System.Numerics.Vector<double>.Zero, s1_3 = global::System.Numerics.Vector<double>.Zero;
+                        for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                        {
+                            global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
+                            global::System.Numerics.Vector<double> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
+                            global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
+                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                            global::System.Numerics.Vector<double> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
+                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
+                            global::System.Numerics.Vector<double> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
+                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
+                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                        }
+                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
+                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
+                        g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
+                        g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
+                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
+                        g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
+                        g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
+                        g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
                     }
-                    g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                    g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                    g1[k] += global::System.Numerics.Vector.Sum(s1_0);
-                    g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
+                    {
+                        const int k = 4;
+                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s1_0 = global::System.Numerics.Vector<double>.Zero, s1_1 = global::System.Numerics.Vector<double>.Zero;
+                        for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                        {
+                            global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
+                            global::System.Numerics.Vector<double> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
+                            global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
+                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
+                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                        }
+                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
+                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
+                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
+                        g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
+                    }
                 }
             }
         }
@@ -834,10 +1018,10 @@ namespace Convolutional
                     }
                     else
                     {
-                        for (int x = 0; x < 8; x++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 2), ref to, 2);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 6), ref to, 6);
                     }
                 }
             }
@@ -851,61 +1035,262 @@ namespace Convolutional
             ref double src = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stage);
             ref double dst = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
             ref int taps = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(__Taps1);
-            // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
-            for (int g = 0; g < 4; g++)
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                ref double groupStage = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, 10 * g);
-                int f0 = g;
+                // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
+                for (int g = 0; g < 4; g++)
                 {
-                    const int fl = 0;
-                    ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 28 + 3 * (f0 + fl));
-                    ref double o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 16 * (f0 + fl));
-                    global::System.Numerics.Vector<double> b0 = global::System.Numerics.Vector<double>.Zero;
-                    int q = 0;
-                    for (; q <= 16 - 8 * global::System.Numerics.Vector<double>.Count; q += 8 * global::System.Numerics.Vector<double>.Count)
+                    ref double groupStage = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, 10 * g);
+                    int f0 = g;
                     {
-                        global::System.Numerics.Vector<double> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0;
-                        for (int k = 0; k < 3; k++)
+                        const int fl = 0;
+                        ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 28 + 3 * (f0 + fl));
+                        ref double o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 16 * (f0 + fl));
+                        global::System.Runtime.Intrinsics.Vector512<double> b0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        int q = 0;
+                        for (; q <= 16 - 16 * global::System.Runtime.Intrinsics.Vector512<double>.Count; q += 16 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
                         {
-                            ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
-                            global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
-                            global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
-                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
-                            global::System.Numerics.Vector<double> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<double>.Count);
-                            a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
-                            global::System.Numerics.Vector<double> x2 = global::NetCompiler.Generated.VectorMath.Load(ref x, 2 * global::System.Numerics.Vector<double>.Count);
-                            a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
-                            global::System.Numerics.Vector<double> x3 = global::NetCompiler.Generated.VectorMath.Load(ref x, 3 * global::System.Numerics.Vector<double>.Count);
-                            a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
-                            global::System.Numerics.Vector<double> x4 = global::NetCompiler.Generated.VectorMath.Load(ref x, 4 * global::System.Numerics.Vector<double>.Count);
-                            a0_4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x4, a0_4);
-                            global::System.Numerics.Vector<double> x5 = global::NetCompiler.Generated.VectorMath.Load(ref x, 5 * global::System.Numerics.Vector<double>.Count);
-                            a0_5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x5, a0_5);
-                            global::System.Numerics.Vector<double> x6 = global::NetCompiler.Generated.VectorMath.Load(ref x, 6 * global::System.Numerics.Vector<double>.Count);
-                            a0_6 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x6, a0_6);
-                            global::System.Numerics.Vector<double> x7 = global::NetCompiler.Generated.VectorMath.Load(ref x, 7 * global::System.Numerics.Vector<double>.Count);
-                            a0_7 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x7, a0_7);
+                            global::System.Runtime.Intrinsics.Vector512<double> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0, a0_8 = b0, a0_9 = b0, a0_10 = b0, a0_11 = b0, a0_12 = b0, a0_13 = b0, a0_14 = b0, a0_15 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Runtime.Intrinsics.Vector512<double> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                                global::System.Runtime.Intrinsics.Vector512<double> x2 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
+                                global::System.Runtime.Intrinsics.Vector512<double> x3 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
+                                global::System.Runtime.Intrinsics.Vector512<double> x4 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x4, a0_4);
+                                global::System.Runtime.Intrinsics.Vector512<double> x5 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 5 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x5, a0_5);
+                                global::System.Runtime.Intrinsics.Vector512<double> x6 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 6 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_6 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x6, a0_6);
+                                global::System.Runtime.Intrinsics.Vector512<double> x7 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 7 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_7 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x7, a0_7);
+                                global::System.Runtime.Intrinsics.Vector512<double> x8 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 8 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_8 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x8, a0_8);
+                                global::System.Runtime.Intrinsics.Vector512<double> x9 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 9 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_9 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x9, a0_9);
+                                global::System.Runtime.Intrinsics.Vector512<double> x10 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 10 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_10 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x10, a0_10);
+                                global::System.Runtime.Intrinsics.Vector512<double> x11 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 11 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_11 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x11, a0_11);
+                                global::System.Runtime.Intrinsics.Vector512<double> x12 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 12 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_12 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x12, a0_12);
+                                global::System.Runtime.Intrinsics.Vector512<double> x13 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 13 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_13 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x13, a0_13);
+                                global::System.Runtime.Intrinsics.Vector512<double> x14 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 14 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_14 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x14, a0_14);
+                                global::System.Runtime.Intrinsics.Vector512<double> x15 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 15 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_15 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x15, a0_15);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_0, a0_0 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_1, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_1, a0_1 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_2, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_2, a0_2 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_3, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_3, a0_3 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_4, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_4, a0_4 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 5 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_5, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_5, a0_5 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 6 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_6, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_6, a0_6 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 7 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_7, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_7, a0_7 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 8 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_8, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_8, a0_8 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 9 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_9, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_9, a0_9 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 10 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_10, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_10, a0_10 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 11 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_11, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_11, a0_11 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 12 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_12, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_12, a0_12 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 13 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_13, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_13, a0_13 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 14 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_14, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_14, a0_14 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 15 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_15, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_15, a0_15 * 0.01d));
                         }
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<double>.Zero), a0_0, a0_0 * 0.01d));
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_1, global::System.Numerics.Vector<double>.Zero), a0_1, a0_1 * 0.01d));
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_2, global::System.Numerics.Vector<double>.Zero), a0_2, a0_2 * 0.01d));
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_3, global::System.Numerics.Vector<double>.Zero), a0_3, a0_3 * 0.01d));
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 4 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_4, global::System.Numerics.Vector<double>.Zero), a0_4, a0_4 * 0.01d));
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 5 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_5, global::System.Numerics.Vector<double>.Zero), a0_5, a0_5 * 0.01d));
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 6 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_6, global::System.Numerics.Vector<double>.Zero), a0_6, a0_6 * 0.01d));
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 7 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_7, global::System.Numerics.Vector<double>.Zero), a0_7, a0_7 * 0.01d));
+                        if (q <= 16 - 8 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Runtime.Intrinsics.Vector512<double> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                                global::System.Runtime.Intrinsics.Vector512<double> x2 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
+                                global::System.Runtime.Intrinsics.Vector512<double> x3 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
+                                global::System.Runtime.Intrinsics.Vector512<double> x4 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x4, a0_4);
+                                global::System.Runtime.Intrinsics.Vector512<double> x5 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 5 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x5, a0_5);
+                                global::System.Runtime.Intrinsics.Vector512<double> x6 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 6 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_6 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x6, a0_6);
+                                global::System.Runtime.Intrinsics.Vector512<double> x7 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 7 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_7 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x7, a0_7);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_0, a0_0 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_1, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_1, a0_1 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_2, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_2, a0_2 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_3, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_3, a0_3 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_4, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_4, a0_4 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 5 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_5, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_5, a0_5 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 6 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_6, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_6, a0_6 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 7 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_7, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_7, a0_7 * 0.01d));
+                            q += 8 * global::System.Runtime.Intrinsics.Vector512<double>.Count;
+                        }
+                        if (q <= 16 - 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Runtime.Intrinsics.Vector512<double> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                                global::System.Runtime.Intrinsics.Vector512<double> x2 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
+                                global::System.Runtime.Intrinsics.Vector512<double> x3 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_0, a0_0 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_1, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_1, a0_1 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_2, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_2, a0_2 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_3, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_3, a0_3 * 0.01d));
+                            q += 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count;
+                        }
+                        if (q <= 16 - 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> a0_0 = b0, a0_1 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Runtime.Intrinsics.Vector512<double> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                                global::System.Runtime.Intrinsics.Vector512<double> x1 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_0, a0_0 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_1, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_1, a0_1 * 0.01d));
+                            q += 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count;
+                        }
+                        if (q <= 16 - 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> a0_0 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Runtime.Intrinsics.Vector512<double> w0k = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Runtime.Intrinsics.Vector512<double> x0 = global::NetCompiler.Generated.VectorMath.Load512(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.GreaterThan(a0_0, global::System.Runtime.Intrinsics.Vector512<double>.Zero), a0_0, a0_0 * 0.01d));
+                            q += global::System.Runtime.Intrinsics.Vector512<double>.Count;
+                        }
                     }
-                    for (; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                }
+            }
+            else
+            {
+                // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
+                for (int g = 0; g < 4; g++)
+                {
+                    ref double groupStage = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, 10 * g);
+                    int f0 = g;
                     {
-                        global::System.Numerics.Vector<double> a0_0 = b0;
-                        for (int k = 0; k < 3; k++)
+                        const int fl = 0;
+                        ref double w0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 28 + 3 * (f0 + fl));
+                        ref double o0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dst, 16 * (f0 + fl));
+                        global::System.Numerics.Vector<double> b0 = global::System.Numerics.Vector<double>.Zero;
+                        int q = 0;
+                        for (; q <= 16 - 8 * global::System.Numerics.Vector<double>.Count; q += 8 * global::System.Numerics.Vector<double>.Count)
                         {
-                            ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
-                            global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
-                            global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
-                            a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            global::System.Numerics.Vector<double> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0, a0_4 = b0, a0_5 = b0, a0_6 = b0, a0_7 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                                global::System.Numerics.Vector<double> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<double>.Count);
+                                a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                                global::System.Numerics.Vector<double> x2 = global::NetCompiler.Generated.VectorMath.Load(ref x, 2 * global::System.Numerics.Vector<double>.Count);
+                                a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
+                                global::System.Numerics.Vector<double> x3 = global::NetCompiler.Generated.VectorMath.Load(ref x, 3 * global::System.Numerics.Vector<double>.Count);
+                                a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
+                                global::System.Numerics.Vector<double> x4 = global::NetCompiler.Generated.VectorMath.Load(ref x, 4 * global::System.Numerics.Vector<double>.Count);
+                                a0_4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x4, a0_4);
+                                global::System.Numerics.Vector<double> x5 = global::NetCompiler.Generated.VectorMath.Load(ref x, 5 * global::System.Numerics.Vector<double>.Count);
+                                a0_5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x5, a0_5);
+                                global::System.Numerics.Vector<double> x6 = global::NetCompiler.Generated.VectorMath.Load(ref x, 6 * global::System.Numerics.Vector<double>.Count);
+                                a0_6 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x6, a0_6);
+                                global::System.Numerics.Vector<double> x7 = global::NetCompiler.Generated.VectorMath.Load(ref x, 7 * global::System.Numerics.Vector<double>.Count);
+                                a0_7 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x7, a0_7);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<double>.Zero), a0_0, a0_0 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_1, global::System.Numerics.Vector<double>.Zero), a0_1, a0_1 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_2, global::System.Numerics.Vector<double>.Zero), a0_2, a0_2 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_3, global::System.Numerics.Vector<double>.Zero), a0_3, a0_3 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 4 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_4, global::System.Numerics.Vector<double>.Zero), a0_4, a0_4 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 5 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_5, global::System.Numerics.Vector<double>.Zero), a0_5, a0_5 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 6 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_6, global::System.Numerics.Vector<double>.Zero), a0_6, a0_6 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 7 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_7, global::System.Numerics.Vector<double>.Zero), a0_7, a0_7 * 0.01d));
                         }
-                        global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<double>.Zero), a0_0, a0_0 * 0.01d));
+                        if (q <= 16 - 4 * global::System.Numerics.Vector<double>.Count)
+                        {
+                            global::System.Numerics.Vector<double> a0_0 = b0, a0_1 = b0, a0_2 = b0, a0_3 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                                global::System.Numerics.Vector<double> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<double>.Count);
+                                a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                                global::System.Numerics.Vector<double> x2 = global::NetCompiler.Generated.VectorMath.Load(ref x, 2 * global::System.Numerics.Vector<double>.Count);
+                                a0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x2, a0_2);
+                                global::System.Numerics.Vector<double> x3 = global::NetCompiler.Generated.VectorMath.Load(ref x, 3 * global::System.Numerics.Vector<double>.Count);
+                                a0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x3, a0_3);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<double>.Zero), a0_0, a0_0 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_1, global::System.Numerics.Vector<double>.Zero), a0_1, a0_1 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 2 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_2, global::System.Numerics.Vector<double>.Zero), a0_2, a0_2 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 3 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_3, global::System.Numerics.Vector<double>.Zero), a0_3, a0_3 * 0.01d));
+                            q += 4 * global::System.Numerics.Vector<double>.Count;
+                        }
+                        if (q <= 16 - 2 * global::System.Numerics.Vector<double>.Count)
+                        {
+                            global::System.Numerics.Vector<double> a0_0 = b0, a0_1 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                                global::System.Numerics.Vector<double> x1 = global::NetCompiler.Generated.VectorMath.Load(ref x, 1 * global::System.Numerics.Vector<double>.Count);
+                                a0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x1, a0_1);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<double>.Zero), a0_0, a0_0 * 0.01d));
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q + 1 * global::System.Numerics.Vector<double>.Count, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_1, global::System.Numerics.Vector<double>.Zero), a0_1, a0_1 * 0.01d));
+                            q += 2 * global::System.Numerics.Vector<double>.Count;
+                        }
+                        if (q <= 16 - 1 * global::System.Numerics.Vector<double>.Count)
+                        {
+                            global::System.Numerics.Vector<double> a0_0 = b0;
+                            for (int k = 0; k < 3; k++)
+                            {
+                                ref double x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k) + q);
+                                global::System.Numerics.Vector<double> w0k = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref w0, k));
+                                global::System.Numerics.Vector<double> x0 = global::NetCompiler.Generated.VectorMath.Load(ref x, 0);
+                                a0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0k, x0, a0_0);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref o0, q, global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(a0_0, global::System.Numerics.Vector<double>.Zero), a0_0, a0_0 * 0.01d));
+                            q += global::System.Numerics.Vector<double>.Count;
+                        }
                     }
                 }
             }
@@ -927,10 +1312,10 @@ namespace Convolutional
                 }
                 else
                 {
-                    for (int x = 0; x < 8; x++)
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 2), ref to, 2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 6), ref to, 6);
                 }
             }
         }
@@ -982,44 +1367,83 @@ namespace Convolutional
                     }
                     else
                     {
-                        for (int x = 0; x < 8; x++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 2), ref to, 2);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 6), ref to, 6);
                     }
                 }
             }
 
             // 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[28 + 3 * f + k].
-            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block.
-            // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
-            for (int g = 0; g < 4; g++)
+            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums
+            //    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                ref double groupStage = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, 10 * g);
-                int f0 = g;
+                // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
+                for (int g = 0; g < 4; g++)
                 {
-                    const int fl = 0;
-                    ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                    global::System.Span<double> g0 = gradient.Slice(28 + 3 * (f0 + fl), 3);
+                    ref double groupStage = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, 10 * g);
+                    int f0 = g;
                     {
-                        const int k = 0;
-                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                        ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                        ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
-                        global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s0_2 = global::System.Numerics.Vector<double>.Zero;
-                        for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                        const int fl = 0;
+                        ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
+                        global::System.Span<double> g0 = gradient.Slice(28 + 3 * (f0 + fl), 3);
                         {
-                            global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                            global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            global::System.Numerics.Vector<double> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
-                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            const int k = 0;
+                            ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                            ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                            ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                            global::System.Runtime.Intrinsics.Vector512<double> s0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                            for (int q = 0; q < 16; q += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<double> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
+                                global::System.Runtime.Intrinsics.Vector512<double> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
+                                s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                                global::System.Runtime.Intrinsics.Vector512<double> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
+                                s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                                global::System.Runtime.Intrinsics.Vector512<double> v2 = global::NetCompiler.Generated.VectorMath.Load512(ref x2, q);
+                                s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            }
+                            g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
+                            g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
+                            g0[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_2);
                         }
-                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                        g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
+                    }
+                }
+            }
+            else
+            {
+                // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
+                for (int g = 0; g < 4; g++)
+                {
+                    ref double groupStage = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, 10 * g);
+                    int f0 = g;
+                    {
+                        const int fl = 0;
+                        ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
+                        global::System.Span<double> g0 = gradient.Slice(28 + 3 * (f0 + fl), 3);
+                        {
+                            const int k = 0;
+                            ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                            ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                            ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                            global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s0_2 = global::System.Numerics.Vector<double>.Zero;
+                            for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                            {
+                                global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
+                                global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
+                                s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
+                                global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
+                                s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
+                                global::System.Numerics.Vector<double> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
+                                s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
+                            }
+                            g0[k] += global::System.Numerics.Vector.Sum(s0_0);
+                            g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
+                            g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
+                        }
                     }
                 }
             }
@@ -1029,42 +1453,118 @@ namespace Convolutional
             stageGradient.Slice(0, 48).Clear();
             ref double dsrc = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stageGradient);
             ref double wts = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 28);
-            // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
-            for (int g = 0; g < 4; g++)
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                int f0 = g;
-                ref double groupGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, 10 * g);
-                for (int k = 0; k < 3; k++)
+                // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
+                for (int g = 0; g < 4; g++)
                 {
-                    ref double target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupGradient, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                    int q = 0;
-                    for (; q <= 16 - 4 * global::System.Numerics.Vector<double>.Count; q += 4 * global::System.Numerics.Vector<double>.Count)
+                    int f0 = g;
+                    ref double groupGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, 10 * g);
+                    for (int k = 0; k < 3; k++)
                     {
-                        global::System.Numerics.Vector<double> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<double>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 2 * global::System.Numerics.Vector<double>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 3 * global::System.Numerics.Vector<double>.Count);
-                        for (int fl = 0; fl < 1; fl++)
+                        ref double target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupGradient, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        int q = 0;
+                        for (; q <= 16 - 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count; q += 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
                         {
-                            global::System.Numerics.Vector<double> wk = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
-                            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
-                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<double>.Count), t1);
-                            t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 2 * global::System.Numerics.Vector<double>.Count), t2);
-                            t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 3 * global::System.Numerics.Vector<double>.Count), t3);
+                            global::System.Runtime.Intrinsics.Vector512<double> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                            for (int fl = 0; fl < 1; fl++)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<double> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
+                                ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
+                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
+                                t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t1);
+                                t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t2);
+                                t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t3);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, t1);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, t2);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, t3);
                         }
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<double>.Count, t1);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Numerics.Vector<double>.Count, t2);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Numerics.Vector<double>.Count, t3);
+                        if (q <= 16 - 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                            for (int fl = 0; fl < 1; fl++)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<double> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
+                                ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
+                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
+                                t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t1);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, t1);
+                            q += 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count;
+                        }
+                        if (q <= 16 - 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<double> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q);
+                            for (int fl = 0; fl < 1; fl++)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<double> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
+                                ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
+                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                            q += global::System.Runtime.Intrinsics.Vector512<double>.Count;
+                        }
                     }
-                    for (; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                }
+            }
+            else
+            {
+                // Group g: filters 1 * g .. 1 * g + 0 see channels 1 * g .. 1 * g + 0 (the stage from 10 * g).
+                for (int g = 0; g < 4; g++)
+                {
+                    int f0 = g;
+                    ref double groupGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, 10 * g);
+                    for (int k = 0; k < 3; k++)
                     {
-                        global::System.Numerics.Vector<double> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q);
-                        for (int fl = 0; fl < 1; fl++)
+                        ref double target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupGradient, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        int q = 0;
+                        for (; q <= 16 - 4 * global::System.Numerics.Vector<double>.Count; q += 4 * global::System.Numerics.Vector<double>.Count)
                         {
-                            global::System.Numerics.Vector<double> wk = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
-                            ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                            global::System.Numerics.Vector<double> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<double>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 2 * global::System.Numerics.Vector<double>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 3 * global::System.Numerics.Vector<double>.Count);
+                            for (int fl = 0; fl < 1; fl++)
+                            {
+                                global::System.Numerics.Vector<double> wk = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
+                                ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
+                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                                t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<double>.Count), t1);
+                                t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 2 * global::System.Numerics.Vector<double>.Count), t2);
+                                t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 3 * global::System.Numerics.Vector<double>.Count), t3);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<double>.Count, t1);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Numerics.Vector<double>.Count, t2);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Numerics.Vector<double>.Count, t3);
                         }
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        if (q <= 16 - 2 * global::System.Numerics.Vector<double>.Count)
+                        {
+                            global::System.Numerics.Vector<double> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<double>.Count);
+                            for (int fl = 0; fl < 1; fl++)
+                            {
+                                global::System.Numerics.Vector<double> wk = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
+                                ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
+                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                                t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<double>.Count), t1);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<double>.Count, t1);
+                            q += 2 * global::System.Numerics.Vector<double>.Count;
+                        }
+                        if (q <= 16 - 1 * global::System.Numerics.Vector<double>.Count)
+                        {
+                            global::System.Numerics.Vector<double> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q);
+                            for (int fl = 0; fl < 1; fl++)
+                            {
+                                global::System.Numerics.Vector<double> wk = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
+                                ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
+                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                            }
+                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                            q += global::System.Numerics.Vector<double>.Count;
+                        }
                     }
                 }
             }
@@ -1086,10 +1586,10 @@ namespace Convolutional
                     }
                     else
                     {
-                        for (int x = 0; x < 8; x++)
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref to, x) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, x);
-                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 2), ref to, 2);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 6), ref to, 6);
                     }
                 }
             }

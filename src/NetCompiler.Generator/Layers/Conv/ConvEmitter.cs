@@ -336,20 +336,25 @@ internal sealed class ConvEmitter : SpatialLayer
         w.Line($"ref {c.T} src = ref {c.Reference("stage")};");
         w.Line($"ref {c.T} dst = ref {c.Reference("grid")};");
         w.Line($"ref int taps = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({TapsTable});");
-        ForEachGroup(w, c, stage: true, (groupStage, firstFilter) =>
+        WriteBothWidths(w, c, flavor =>
         {
-            WriteBlocks(w, "fl", 0, GroupFilters, fb, (filters, fl) => WriteProductBlock(w, c, groupStage, Sum(firstFilter, fl), filters));
-        });
+            ForEachGroup(w, c, stage: true, (groupStage, firstFilter) =>
+            {
+                WriteBlocks(w, "fl", 0, GroupFilters, fb, (filters, fl) => WriteProductBlock(w, c, flavor, groupStage, Sum(firstFilter, fl), filters));
+            });
 
-        if (!ActivationInRegisters(c) && _spec.Activation != Activation.Identity)
-        {
-            w.Line($"// f on the whole grid (VectorMath.{_spec.Activation}: Math per element in double).");
-            w.Line($"{VM}.{_spec.Activation}(grid.Slice(0, {Int(GridLength)}), grid);");
-        }
+            if (flavor.Activate(_spec.Activation, "v") is null)
+            {
+                w.Line(c.VectorKernels
+                    ? $"// f on the whole grid (VectorMath.{_spec.Activation}'s Vector<T> kernel: the same values as in registers)."
+                    : $"// f on the whole grid (VectorMath.{_spec.Activation}: Math per element in double).");
+                w.Line($"{VM}.{_spec.Activation}(grid.Slice(0, {Int(GridLength)}), grid);");
+            }
+        });
     }
 
-    /// <summary>Whether the activation is applied to the sums in registers (every one but double Sigmoid/Tanh, which go through VectorMath's span functions).</summary>
-    private bool ActivationInRegisters(CodeContext c) => c.VectorKernels || _spec.Activation is not (Activation.Sigmoid or Activation.Tanh);
+    /// <summary>Whether the activation is applied to the sums in registers at Vector&lt;T&gt;'s width (every one but double Sigmoid/Tanh, which go through VectorMath's span functions).</summary>
+    private bool ActivationInRegisters(CodeContext c) => VectorFlavor.Machine(c).Activate(_spec.Activation, "v") is not null;
 
     /// <summary>
     /// The groups loop (omitted for one group): <paramref name="body"/> gets the name of the group's stage reference and
@@ -378,10 +383,10 @@ internal sealed class ConvEmitter : SpatialLayer
     /// <summary>"(a + b)" for a sum, the name itself otherwise.</summary>
     private static string Paren(string expression) => expression.Contains(' ') ? $"({expression})" : expression;
 
-    private void WriteProductBlock(SourceWriter w, CodeContext c, string stage, string f, int filters)
+    private void WriteProductBlock(SourceWriter w, CodeContext c, VectorFlavor flavor, string stage, string f, int filters)
     {
-        string v = c.Vector;
-        int vb = VectorBlock(filters);
+        string v = flavor.Type;
+        int vb = VectorBlock(filters) * (flavor.IsWide ? 2 : 1);
         var rows = Enumerable.Range(0, filters).ToList();
         w.Line($"ref {c.T} w0 = ref {U}.Add(ref pRef, {Sum(Int(WeightOffset), Times(Taps, Paren(f)))});");
         foreach (int r in rows.Skip(1))
@@ -396,22 +401,20 @@ internal sealed class ConvEmitter : SpatialLayer
         }
 
         w.Line(_spec.Bias
-            ? $"{v} {string.Join(", ", rows.Select(r => $"b{r} = new {v}(p[{Sum(Int(BiasOffset), f)}{(r == 0 ? string.Empty : $" + {r}")}])"))};"
-            : $"{v} {string.Join(", ", rows.Select(r => $"b{r} = {v}.Zero"))};");
-        w.Line("int q = 0;");
-        void Pass(int vectors, string header)
+            ? $"{v} {string.Join(", ", rows.Select(r => $"b{r} = {flavor.Broadcast($"p[{Sum(Int(BiasOffset), f)}{(r == 0 ? string.Empty : $" + {r}")}]")}"))};"
+            : $"{v} {string.Join(", ", rows.Select(r => $"b{r} = {flavor.Zero}"))};");
+        WriteVectorCascade(w, flavor, GridValues, vb, vectors =>
         {
-            w.Open(header);
             w.Line($"{v} {string.Join(", ", rows.SelectMany(r => Enumerable.Range(0, vectors).Select(u => $"a{r}_{u} = b{r}")))};");
             w.Open($"for (int k = 0; k < {Int(Taps)}; k++)");
             w.Line($"ref {c.T} x = ref {U}.Add(ref {stage}, {U}.Add(ref taps, k) + q);");
-            w.Line($"{v} {string.Join(", ", rows.Select(r => $"w{r}k = new {v}({U}.Add(ref w{r}, k))"))};");
+            w.Line($"{v} {string.Join(", ", rows.Select(r => $"w{r}k = {flavor.Broadcast($"{U}.Add(ref w{r}, k)")}"))};");
             for (int u = 0; u < vectors; u++)
             {
-                w.Line($"{v} x{u} = {VM}.Load(ref x, {(u == 0 ? "0" : $"{u} * {v}.Count")});");
+                w.Line($"{v} x{u} = {flavor.Load("x", flavor.Offset(u))};");
                 foreach (int r in rows)
                 {
-                    w.Line($"a{r}_{u} = {VM}.MultiplyAdd(w{r}k, x{u}, a{r}_{u});");
+                    w.Line($"a{r}_{u} = {flavor.MultiplyAdd($"w{r}k", $"x{u}", $"a{r}_{u}")};");
                 }
             }
 
@@ -421,19 +424,10 @@ internal sealed class ConvEmitter : SpatialLayer
                 for (int u = 0; u < vectors; u++)
                 {
                     string sums = $"a{r}_{u}";
-                    string value = ActivationInRegisters(c) ? ActivationFormulas.ApplyToVector(c, _spec.Activation, sums) : sums;
-                    w.Line($"{VM}.Store(ref o{r}, {(u == 0 ? "q" : $"q + {u} * {v}.Count")}, {value});");
+                    w.Line(flavor.Store($"o{r}", flavor.At("q", u), flavor.Activate(_spec.Activation, sums) ?? sums));
                 }
             }
-
-            w.Close();
-        }
-
-        Pass(vb, $"for (; q <= {Int(GridValues)} - {vb} * {v}.Count; q += {vb} * {v}.Count)");
-        if (vb > 1)
-        {
-            Pass(1, $"for (; q < {Int(GridValues)}; q += {v}.Count)");
-        }
+        });
     }
 
     /// <summary>output[f, y, x] = grid[f * GridValues + y * PhaseWidth + x] for x below the output's width.</summary>
@@ -589,11 +583,12 @@ internal sealed class ConvEmitter : SpatialLayer
     /// <summary>dE/dw[f, k] = sum_q delta[f, q] * stage[taps[k] + q]: 2 filters x 4 taps per pass over the grid.</summary>
     private void WriteWeightGradient(SourceWriter w, CodeContext c)
     {
-        string v = c.Vector;
         w.Line($"// 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[{WeightOffset} + {Taps} * f + k].");
-        w.Line("//    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block.");
-        ForEachGroup(w, c, stage: true, (groupStage, firstFilter) =>
+        w.Line("//    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums");
+        w.Line("//    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).");
+        WriteBothWidths(w, c, flavor => ForEachGroup(w, c, stage: true, (groupStage, firstFilter) =>
         {
+            string v = flavor.Type;
             WriteBlocks(w, "fl", 0, GroupFilters, 2, (filters, fl) =>
             {
                 string f = Sum(firstFilter, fl);
@@ -618,19 +613,19 @@ internal sealed class ConvEmitter : SpatialLayer
                         w.Line($"ref {c.T} x{u} = ref {U}.Add(ref {groupStage}, {U}.Add(ref taps, {Plus(k, u)}));");
                     }
 
-                    w.Line($"{v} {string.Join(", ", rows.SelectMany(r => tapsOfBlock.Select(u => $"s{r}_{u} = {v}.Zero")))};");
-                    w.Open($"for (int q = 0; q < {Int(GridValues)}; q += {v}.Count)");
+                    w.Line($"{v} {string.Join(", ", rows.SelectMany(r => tapsOfBlock.Select(u => $"s{r}_{u} = {flavor.Zero}")))};");
+                    w.Open($"for (int q = 0; q < {Int(GridValues)}; q += {flavor.Count})");
                     foreach (int r in rows)
                     {
-                        w.Line($"{v} e{r} = {VM}.Load(ref d{r}, q);");
+                        w.Line($"{v} e{r} = {flavor.Load($"d{r}", "q")};");
                     }
 
                     foreach (int u in tapsOfBlock)
                     {
-                        w.Line($"{v} v{u} = {VM}.Load(ref x{u}, q);");
+                        w.Line($"{v} v{u} = {flavor.Load($"x{u}", "q")};");
                         foreach (int r in rows)
                         {
-                            w.Line($"s{r}_{u} = {VM}.MultiplyAdd(e{r}, v{u}, s{r}_{u});");
+                            w.Line($"s{r}_{u} = {flavor.MultiplyAdd($"e{r}", $"v{u}", $"s{r}_{u}")};");
                         }
                     }
 
@@ -639,12 +634,12 @@ internal sealed class ConvEmitter : SpatialLayer
                     {
                         foreach (int u in tapsOfBlock)
                         {
-                            w.Line($"g{r}[{Plus(k, u)}] += global::System.Numerics.Vector.Sum(s{r}_{u});");
+                            w.Line($"g{r}[{Plus(k, u)}] += {flavor.Sum($"s{r}_{u}")};");
                         }
                     }
                 });
             });
-        });
+        }));
     }
 
     /// <summary>dstage[taps[k] + q] += sum_f w[f, k] * delta[f, q] (tap by tap: taps overlap), then dE/din from the stage's layout.</summary>
@@ -656,8 +651,9 @@ internal sealed class ConvEmitter : SpatialLayer
         w.Line($"stageGradient.Slice(0, {Int(StageValues)}).Clear();");
         w.Line($"ref {c.T} dsrc = ref {c.Reference("stageGradient")};");
         w.Line($"ref {c.T} wts = ref {U}.Add(ref pRef, {Int(WeightOffset)});");
-        ForEachGroup(w, c, stage: false, (_, firstFilter) =>
+        WriteBothWidths(w, c, flavor => ForEachGroup(w, c, stage: false, (_, firstFilter) =>
         {
+            string v = flavor.Type;
             string groupTarget = Groups == 1 ? "dsrc" : "groupGradient";
             if (Groups > 1)
             {
@@ -666,35 +662,27 @@ internal sealed class ConvEmitter : SpatialLayer
 
             w.Open($"for (int k = 0; k < {Int(Taps)}; k++)");
             w.Line($"ref {c.T} target = ref {U}.Add(ref {groupTarget}, {U}.Add(ref taps, k));");
-            w.Line("int q = 0;");
-            void Pass(int vectors, string header)
+            WriteVectorCascade(w, flavor, GridValues, 4, vectors =>
             {
-                w.Open(header);
                 var us = Enumerable.Range(0, vectors).ToList();
-                string At(int u) => u == 0 ? "q" : $"q + {u} * {v}.Count";
-                w.Line($"{v} {string.Join(", ", us.Select(u => $"t{u} = {VM}.Load(ref target, {At(u)})"))};");
+                w.Line($"{v} {string.Join(", ", us.Select(u => $"t{u} = {flavor.Load("target", flavor.At("q", u))}"))};");
                 w.Open($"for (int fl = 0; fl < {Int(GroupFilters)}; fl++)");
                 string f = firstFilter == "0" ? "fl" : $"{firstFilter} + fl";
-                w.Line($"{v} wk = new {v}({U}.Add(ref wts, {Times(Taps, Paren(f))} + k));");
+                w.Line($"{v} wk = {flavor.Broadcast($"{U}.Add(ref wts, {Times(Taps, Paren(f))} + k)")};");
                 w.Line($"ref {c.T} d = ref {U}.Add(ref deltas, {Times(GridValues, Paren(f))});");
                 foreach (int u in us)
                 {
-                    w.Line($"t{u} = {VM}.MultiplyAdd(wk, {VM}.Load(ref d, {At(u)}), t{u});");
+                    w.Line($"t{u} = {flavor.MultiplyAdd("wk", flavor.Load("d", flavor.At("q", u)), $"t{u}")};");
                 }
 
                 w.Close();
                 foreach (int u in us)
                 {
-                    w.Line($"{VM}.Store(ref target, {At(u)}, t{u});");
+                    w.Line(flavor.Store("target", flavor.At("q", u), $"t{u}"));
                 }
-
-                w.Close();
-            }
-
-            Pass(4, $"for (; q <= {Int(GridValues)} - 4 * {v}.Count; q += 4 * {v}.Count)");
-            Pass(1, $"for (; q < {Int(GridValues)}; q += {v}.Count)");
+            });
             w.Close();
-        });
+        }));
         string at = Is1D ? $"dE/din[c, x] = dstage at in_pad[c, x + {_spec.PadLeft}]" : $"dE/din[c, y, x] = dstage at in_pad[c, y + {_spec.PadTop}, x + {_spec.PadLeft}]";
         w.Line(Strided ? $"// {at} (in its phase); the padding's gradient is dropped." : $"// {at}; the padding's gradient is dropped.");
         w.Open();
