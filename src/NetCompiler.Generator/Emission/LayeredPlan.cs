@@ -148,6 +148,15 @@ internal sealed class LayeredPlan
 
     private int StageGradientOffset { get; }
 
+    /// <summary>Whether backpropagation needs dE/d of layer <paramref name="index"/>'s values: when it or a layer before it has parameters.</summary>
+    public bool NeedsGradientOf(int index) => Spatial.Take(index + 1).Any(s => s.ParameterCount > 0);
+
+    /// <summary>Whether a layer's backward pass runs at all: for its own parameters, or to pass the gradient on to layers with parameters before it.</summary>
+    public bool NeedsBackward(SpatialLayer layer) => NeedsGradientOf(layer.Index);
+
+    /// <summary>Whether a layer's backward pass computes dE/d of its input: when a layer before it has parameters.</summary>
+    public bool NeedsInputGradient(SpatialLayer layer) => layer.Index > 0 && NeedsGradientOf(layer.Index - 1);
+
     /// <summary>The span name of layer i's values (the same in both layouts).</summary>
     public static string Values(int layer) => $"a{layer}";
 

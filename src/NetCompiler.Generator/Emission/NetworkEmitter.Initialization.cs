@@ -33,6 +33,13 @@ internal static partial class NetworkEmitter
         w.Line($"/// <summary>Fills <paramref name=\"p\"/> as <see cref=\"InitializeParameters(int)\"/> describes.</summary>");
         w.Line(GeneratedCodeAttribute);
         w.Open($"private static void __Initialize(global::System.Span<{plan.T}> p, int seed)");
+        if (layers.Count == 0)
+        {
+            w.Line("// No layer has parameters (pooling only): nothing to initialize.");
+            w.Close();
+            return;
+        }
+
         w.Line("// SplitMix64 (Steele, Lea and Flood, 2014): a 64-bit state and integer arithmetic only, so the");
         w.Line("// sequence is identical on every machine. The seed is hashed first, so that nearby seeds start far");
         w.Line("// apart in the sequence instead of one step apart.");

@@ -118,7 +118,10 @@ internal static partial class NetworkEmitter
             WriteTailForward(w, plan, backward: true);
             WriteLoss(w, tail);
             WriteBackwardPass(w, tail, BackwardMode.Gradient);
-            WriteInputDelta(w, tail, LayeredPlan.Gradient(plan.Last.Index));
+            if (plan.NeedsGradientOf(plan.Last.Index))
+            {
+                WriteInputDelta(w, tail, LayeredPlan.Gradient(plan.Last.Index));
+            }
         }
         else
         {
@@ -129,9 +132,15 @@ internal static partial class NetworkEmitter
         for (int l = plan.Spatial.Count - 1; l >= 0; l--)
         {
             SpatialLayer layer = plan.Spatial[l];
+            if (!plan.NeedsBackward(layer))
+            {
+                continue;
+            }
+
+            bool into = plan.NeedsInputGradient(layer);
             w.Line();
-            w.Line($"// Layer {layer.Index} ({layer.Describe()}): backpropagation{(l > 0 ? $", into dE/d of layer {l - 1}'s values" : string.Empty)}.");
-            w.Line(layer.BackwardCall(plan.Buffers(layer, training: true), inputGradient: l > 0));
+            w.Line($"// Layer {layer.Index} ({layer.Describe()}): backpropagation{(into ? $", into dE/d of layer {l - 1}'s values" : string.Empty)}.");
+            w.Line(layer.BackwardCall(plan.Buffers(layer, training: true), inputGradient: into));
         }
 
         w.Line("return loss;");
@@ -141,7 +150,10 @@ internal static partial class NetworkEmitter
         foreach (SpatialLayer layer in plan.Spatial)
         {
             layer.WriteForward(w, c);
-            layer.WriteBackward(w, c, inputGradient: layer.Index > 0);
+            if (plan.NeedsBackward(layer))
+            {
+                layer.WriteBackward(w, c, inputGradient: plan.NeedsInputGradient(layer));
+            }
         }
 
         w.Line("/// <summary>A new parameter block, initialized with seed 0 (runs before any constructor body).</summary>");

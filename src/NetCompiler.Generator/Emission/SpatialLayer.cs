@@ -91,6 +91,9 @@ internal abstract class SpatialLayer
 
     protected static string Int(long value) => Literals.Int(value);
 
+    /// <summary>Text for an XML doc comment ("&lt;" and "&amp;" escaped).</summary>
+    protected static string XmlText(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
     /// <summary>"a + b * c" without the parts that are 0, for readable index expressions.</summary>
     protected static string Sum(params string[] terms)
     {

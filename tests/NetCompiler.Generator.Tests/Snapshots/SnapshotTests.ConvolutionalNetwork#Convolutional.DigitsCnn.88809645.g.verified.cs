@@ -1464,7 +1464,7 @@ namespace Convolutional
             }
         }
 
-        /// <summary>Layer 1, MaxPool2D 8x8x8 -> 8x4x4: out[c, y, x] = max of in[c, y*2 + i, x*2 + j], i < 2, j < 2.</summary>
+        /// <summary>Layer 1, MaxPool2D 8x8x8 -> 8x4x4: out[c, y, x] = max of in[c, y*2 + i, x*2 + j], i &lt; 2, j &lt; 2.</summary>
         /// <param name="input">The layer's input, 8x8x8 values (CHW).</param>
         /// <param name="output">Receives the layer's output, 8x4x4 values.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -2084,7 +2084,7 @@ namespace Convolutional
             }
         }
 
-        /// <summary>Layer 3, MaxPool2D 16x4x4 -> 16x2x2: out[c, y, x] = max of in[c, y*2 + i, x*2 + j], i < 2, j < 2.</summary>
+        /// <summary>Layer 3, MaxPool2D 16x4x4 -> 16x2x2: out[c, y, x] = max of in[c, y*2 + i, x*2 + j], i &lt; 2, j &lt; 2.</summary>
         /// <param name="input">The layer's input, 16x4x4 values (CHW).</param>
         /// <param name="output">Receives the layer's output, 16x2x2 values.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]

@@ -989,7 +989,7 @@ namespace Convolutional
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Taps1 => new int[] { 0, 1, 2 };
 
-        /// <summary>Layer 1, Conv1D 4x8 -> 4x8: out[f, x] = sum_c,j w[f, c, j] * in[c, x + j - 1] (c over the 1 channels of f's group), then o = f(net) = net if net > 0, else 0.01 * net.</summary>
+        /// <summary>Layer 1, Conv1D 4x8 -> 4x8: out[f, x] = sum_c,j w[f, c, j] * in[c, x + j - 1] (c over the 1 channels of f's group), then o = f(net) = net if net &gt; 0, else 0.01 * net.</summary>
         /// <param name="p">The parameters.</param>
         /// <param name="input">The layer's input, 4x8 values (CHW).</param>
         /// <param name="output">Receives the layer's output, 4x8 values.</param>
@@ -1595,7 +1595,7 @@ namespace Convolutional
             }
         }
 
-        /// <summary>Layer 2, AvgPool1D 4x8 -> 4x8: out[c, x] = (1/3) * sum of in[c, x - 1 + j], j < 3 (positions outside the input are zeros).</summary>
+        /// <summary>Layer 2, AvgPool1D 4x8 -> 4x8: out[c, x] = (1/3) * sum of in[c, x - 1 + j], j &lt; 3 (positions outside the input are zeros).</summary>
         /// <param name="input">The layer's input, 4x8 values (CHW).</param>
         /// <param name="output">Receives the layer's output, 4x8 values.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]

@@ -207,7 +207,7 @@ internal sealed class ConvEmitter : SpatialLayer
         w.Line(GeneratedCode);
         w.Line($"private static global::System.ReadOnlySpan<int> {TapsTable} => new int[] {{ {string.Join(", ", TapOffsets)} }};");
         w.Line();
-        w.Line($"/// <summary>Layer {Index}, {_spec.KindName} {Input.Describe()} -> {Output.Describe()}: {Formula}, then {ActivationFormulas.Describe(_spec.Activation).Replace("_j", string.Empty)}.</summary>");
+        w.Line($"/// <summary>Layer {Index}, {_spec.KindName} {Input.Describe()} -> {Output.Describe()}: {XmlText(Formula)}, then {XmlText(ActivationFormulas.Describe(_spec.Activation).Replace("_j", string.Empty))}.</summary>");
         w.Line("/// <param name=\"p\">The parameters.</param>");
         w.Line($"/// <param name=\"input\">The layer's input, {Input.Describe()} values (CHW).</param>");
         w.Line($"/// <param name=\"output\">Receives the layer's output, {Output.Describe()} values.</param>");

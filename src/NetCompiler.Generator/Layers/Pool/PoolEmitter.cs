@@ -76,7 +76,7 @@ internal sealed class PoolEmitter : SpatialLayer
 
     public override void WriteForward(SourceWriter w, CodeContext c)
     {
-        w.Line($"/// <summary>Layer {Index}, {_spec.KindName} {Input.Describe()} -> {Output.Describe()}: {Formula}.</summary>");
+        w.Line($"/// <summary>Layer {Index}, {_spec.KindName} {Input.Describe()} -> {Output.Describe()}: {XmlText(Formula)}.</summary>");
         w.Line($"/// <param name=\"input\">The layer's input, {Input.Describe()} values (CHW).</param>");
         w.Line($"/// <param name=\"output\">Receives the layer's output, {Output.Describe()} values.</param>");
         w.Line(GeneratedCode);
