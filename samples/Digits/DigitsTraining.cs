@@ -2,6 +2,9 @@ using System;
 using System.IO;
 using Samples.Shared;
 
+// Compiled into samples/Digits and samples/DigitsCnn: DigitsNetwork and DigitsDefaults are each sample's own (its
+// DigitsSample.cs), so the same training loop trains the Dense network and the convolutional one.
+
 namespace Digits;
 
 /// <summary>The settings of one training run. The defaults are the sample's configuration.</summary>
@@ -11,16 +14,16 @@ public sealed record DigitsOptions
     public const int DefaultSeed = 0;
 
     /// <summary>Passes over the training set.</summary>
-    public int Epochs { get; init; } = 60;
+    public int Epochs { get; init; } = DigitsDefaults.Epochs;
 
     /// <summary>Seeds the stratified train/test split, <c>InitializeParameters</c> and the mini-batch shuffling.</summary>
     public int Seed { get; init; } = DefaultSeed;
 
     /// <summary>The step size of plain gradient descent on the mean loss of a mini-batch.</summary>
-    public float LearningRate { get; init; } = 0.1f;
+    public float LearningRate { get; init; } = DigitsDefaults.LearningRate;
 
     /// <summary>Images per <c>TrainBatch</c> step (the last batch of an epoch may be smaller).</summary>
-    public int BatchSize { get; init; } = 32;
+    public int BatchSize { get; init; } = DigitsDefaults.BatchSize;
 
     /// <summary>The fraction of each digit's images held out for testing (0.2: about 1437 train / 360 test).</summary>
     public double TestFraction { get; init; } = 0.2;
@@ -40,7 +43,7 @@ public readonly record struct EpochReport(int Epoch, float TrainLoss, float Test
 /// <summary>What a training run produced.</summary>
 public sealed class DigitsResult
 {
-    internal DigitsResult(DigitsNet network, int trainCount, EpochReport[] epochs, int[,] confusion, float[] testInputs, int[] testLabels)
+    internal DigitsResult(DigitsNetwork network, int trainCount, EpochReport[] epochs, int[,] confusion, float[] testInputs, int[] testLabels)
     {
         Network = network;
         TrainCount = trainCount;
@@ -51,7 +54,7 @@ public sealed class DigitsResult
     }
 
     /// <summary>The trained network; it takes the 64 pixels divided by 16 (values in [0, 1]).</summary>
-    public DigitsNet Network { get; }
+    public DigitsNetwork Network { get; }
 
     /// <summary>"0" .. "9".</summary>
     public string[] ClassNames => DigitsData.ClassNames;
@@ -98,7 +101,7 @@ public sealed class DigitsResult
 public static class DigitsTraining
 {
     /// <summary>
-    /// Splits the images (stratified by digit, seeded), scales the pixels to [0, 1], trains a <see cref="DigitsNet"/>
+    /// Splits the images (stratified by digit, seeded), scales the pixels to [0, 1], trains the sample's network (<see cref="DigitsNetwork"/>)
     /// with shuffled mini-batches through <c>TrainBatch</c>, and evaluates both sets after every epoch.
     /// </summary>
     /// <param name="options">The run's settings.</param>
@@ -135,7 +138,7 @@ public static class DigitsTraining
         var train = new LabeledSet(trainRows, data.Labels, f, c, Scaled);
         var test = new LabeledSet(testRows, data.Labels, f, c, Scaled);
 
-        var net = new DigitsNet();
+        var net = new DigitsNetwork();
         net.InitializeParameters(options.Seed);
         EpochReport[] reports = Classification.Train(net, train, test, options.Epochs, options.BatchSize, options.LearningRate, random,
             static (epoch, trainLoss, testLoss, trainAccuracy, testAccuracy) => new EpochReport(epoch, trainLoss, testLoss, trainAccuracy, testAccuracy),
