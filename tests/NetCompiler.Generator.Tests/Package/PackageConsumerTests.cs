@@ -88,6 +88,7 @@ public sealed class PackageConsumerTests
                 "seednet-sizes", "seednet-init", "seednet-train-step", "seednet-train-epochs", "attributes-not-kept",
                 "classifier-sizes", "classifier-softmax", "classifier-cross-entropy", "classifier-gradient",
                 "classifier-train-batch", "classifier-span-length", "parameter-file-round-trip", "baked-equals-loaded",
+                "conv-sizes", "conv-forward", "conv-train-batch", "conv-file-round-trip",
             })
             {
                 Assert.True(run.Output.Contains($"CHECK {check}: ok", StringComparison.Ordinal), $"Check {check} did not pass." + run.Describe());
@@ -308,8 +309,51 @@ public sealed class PackageConsumerTests
         twin.Forward(input, loaded);
         Check("baked-equals-loaded", baked.SequenceEqual(loaded) && BakedClassifier.Parameters.SequenceEqual(twin.Parameters), $"y = {baked[0]}, {baked[1]}, {baked[2]}");
 
+        // A convolutional network: 1x6x6 image -> 2 filters 3x3 with padding 1 -> 2x2 max pool -> 2 softmax outputs.
+        var cnn = new TinyCnn();
+        Check("conv-sizes", TinyCnn.InputCount == 36 && TinyCnn.OutputCount == 2 && TinyCnn.ParameterCount == (2 * 9 + 2) + (2 * 8 + 2),
+            $"{TinyCnn.InputCount} {TinyCnn.OutputCount} {TinyCnn.ParameterCount}");
+        float[] image = new float[36];
+        for (int i = 0; i < 36; i++) image[i] = (i % 6 < 3) ? 1f : 0f;
+        // Filter 0 all ones, everything else zero but the Dense weight of output 0 on filter 0's first pooled value:
+        // conv out[0, 1, 1] = the sum of the image's 3x3 block around (1, 1) = 9 (its columns 0..2 are ones), the largest
+        // of the first 3x3 pooling window, so y0 = e^9 / (e^9 + e^0).
+        Span<float> cp = cnn.Parameters;
+        cp.Clear();
+        for (int i = 0; i < 9; i++) cp[i] = 1f;
+        cp[20] = 1f;
+        float[] pooled = new float[2];
+        cnn.Forward(image, pooled);
+        double expected0 = Math.Exp(9) / (Math.Exp(9) + 1);
+        Check("conv-forward", Math.Abs(pooled[0] - expected0) < 1e-5, $"softmax y0 = {pooled[0]}, expected {expected0}");
+        cnn.InitializeParameters(3);
+        float[] images = new float[4 * 36], labels = new float[4 * 2];
+        for (int r = 0; r < 4; r++)
+        {
+            for (int i = 0; i < 36; i++) images[r * 36 + i] = ((i % 6 < 3) == (r % 2 == 0)) ? 1f : 0f;
+            labels[r * 2 + (r % 2)] = 1f;
+        }
+        float firstCnn = cnn.TrainBatch(images, labels, 0.1f);
+        float lastCnn = firstCnn;
+        for (int step = 0; step < 100; step++) lastCnn = cnn.TrainBatch(images, labels, 0.1f);
+        Check("conv-train-batch", lastCnn < 0.5f * firstCnn, $"mean loss {firstCnn} -> {lastCnn}");
+        using (var file = new MemoryStream())
+        {
+            cnn.SaveParameters(file);
+            var copy = new TinyCnn();
+            copy.LoadParameters(file.ToArray());
+            Check("conv-file-round-trip", copy.Parameters.SequenceEqual(cnn.Parameters), $"{file.Length} bytes");
+        }
+
         Console.WriteLine(failures == 0 ? "ALL CHECKS PASSED" : $"{failures} CHECK(S) FAILED");
         return failures == 0 ? 0 : 1;
+
+        /// <summary>A small convolutional network.</summary>
+        [Network(1, 6, 6, Loss = Loss.CrossEntropy)]
+        [Conv2D(2, 3, Activation.ReLU, Padding = 1)]
+        [MaxPool2D(3)]
+        [Dense(2, Activation.Softmax)]
+        public partial class TinyCnn { }
 
         /// <summary>The textbook network: 2 inputs, 3 sigmoid hidden units, 1 sigmoid output, no biases.</summary>
         [Network(2, Loss = Loss.HalfSquaredError)]
