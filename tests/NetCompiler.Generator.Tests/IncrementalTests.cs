@@ -32,6 +32,13 @@ public class IncrementalTests
         [Dense(8, Activation.ReLU)]
         [Dense(3, Activation.Softmax)]
         public partial class Second { }
+
+        [Network(2, 8, 8, Loss = Loss.CrossEntropy)]
+        [Conv2D(4, 3, Activation.ReLU, Padding = 1)]
+        [MaxPool2D(2)]
+        [Conv2D(2, 2)]
+        [Dense(3, Activation.Softmax)]
+        public partial class Third { }
         """;
 
     private static (GeneratorDriver Driver, Compilation Compilation) FirstRun()
@@ -181,8 +188,26 @@ public class IncrementalTests
 
         IncrementalStepRunReason[] networks = Reasons(driver, "Networks");
         Assert.Equal(1, networks.Count(r => r == IncrementalStepRunReason.Modified));
-        Assert.Equal(1, networks.Count(r => r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached));
+        Assert.Equal(2, networks.Count(r => r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached));
         Assert.NotEqual(before, Second(driver));
         Assert.Contains("Dense 4 -> 9", Second(driver));
+    }
+
+    private static string Third(GeneratorDriver driver) =>
+        GeneratorHarness.GeneratedSources(driver).Single(s => s.Key.StartsWith("App.Third.", StringComparison.Ordinal)).Value;
+
+    [Fact]
+    public void ChangingAConvolutionReemitsOnlyThatNetwork()
+    {
+        (GeneratorDriver driver, Compilation compilation) = FirstRun();
+        string before = Third(driver);
+        compilation = Replace(compilation, Networks.Replace("[Conv2D(4, 3, Activation.ReLU, Padding = 1)]", "[Conv2D(4, 3, Activation.ReLU, Padding = 1, Stride = 2)]"));
+        driver = GeneratorHarness.Run(compilation, out _, driver);
+
+        IncrementalStepRunReason[] networks = Reasons(driver, "Networks");
+        Assert.Equal(1, networks.Count(r => r == IncrementalStepRunReason.Modified));
+        Assert.Equal(2, networks.Count(r => r is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached));
+        Assert.NotEqual(before, Third(driver));
+        Assert.Contains("kernel 3x3, stride 2x2, padding 1", Third(driver));
     }
 }
