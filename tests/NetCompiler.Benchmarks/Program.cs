@@ -20,6 +20,11 @@ namespace NetCompiler.Benchmarks;
 /// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --filter '*Peer*'</c> runs
 /// <see cref="PeerBenchmarks"/>, NetCompiler against a naive and a TensorPrimitives MLP (about 8 minutes);</item>
 /// <item><c>... -- --peers-check</c> checks that those three peers compute the same outputs and training steps;</item>
+/// <item><c>dotnet run -c Release --project tests/NetCompiler.Benchmarks -- --filter '*ConvBenchmarks*'</c> runs
+/// <see cref="ConvBenchmarks"/>, NetCompiler against a naive and a TensorPrimitives im2col implementation of three
+/// convolutional networks (27 cases, about 8 minutes);</item>
+/// <item><c>... -- --conv-check</c> checks that those three implementations compute the same outputs and training
+/// steps;</item>
 /// <item><c>... -- --peers-exercise</c> calls every public method of the five peer networks a few times (for the JIT
 /// summary that NetCompiler.Generator.Tests' JitTests read).</item>
 /// </list>
@@ -46,6 +51,11 @@ public static class Program
         if (args.Length > 0 && args[0] == "--peers-check")
         {
             return Peers.PeerCheck.Run();
+        }
+
+        if (args.Length > 0 && args[0] == "--conv-check")
+        {
+            return Peers.ConvCheck.Run();
         }
 
         if (args.Length > 0 && args[0] == "--peers-exercise")

@@ -299,6 +299,9 @@ internal abstract class SpatialLayer
 
         public string MultiplyAdd(string a, string b, string accumulator) => $"{VM}.MultiplyAdd({a}, {b}, {accumulator})";
 
+        /// <summary>The element <paramref name="index"/> of <paramref name="vector"/>.</summary>
+        public string Element(string vector, string index) => IsWide ? $"global::System.Runtime.Intrinsics.Vector512.GetElement({vector}, {index})" : $"{vector}[{index}]";
+
         /// <summary>Vector.Sum / Vector512.Sum.</summary>
         public string Sum(string vector) => IsWide ? $"global::System.Runtime.Intrinsics.Vector512.Sum({vector})" : $"global::System.Numerics.Vector.Sum({vector})";
 

@@ -131,6 +131,42 @@ public sealed class JitTests
         Assert.True(bits == 128 ? lanes == 4 : lanes <= bits / 32 && lanes >= 4, $"{lanes} lanes under DOTNET_MaxVectorTBitWidth={bits}");
     }
 
+    /// <summary>
+    /// The convolution and pooling code has a 512-bit path (where <c>Vector512.IsHardwareAccelerated</c>) and a
+    /// <c>Vector&lt;T&gt;</c> path, and a machine runs only one of them by default. The same build runs <c>--conv-check</c>
+    /// (the three benchmark networks' Forward, Train and TrainBatch against a naive and a TensorPrimitives convolution)
+    /// as the machine has it, with AVX-512 turned off (<c>DOTNET_EnableAVX512F=0</c>: Vector&lt;T&gt; of 256 bits), and
+    /// with <c>Vector&lt;T&gt;</c> at 128 bits as well.
+    /// </summary>
+    [Theory]
+    [Trait("Category", "EndToEnd")]
+    [InlineData(null, null)]
+    [InlineData("0", null)]
+    [InlineData("0", 128)]
+    public void TheConvolutionalNetworksAgreeWithTheReferencesOnEveryPath(string? avx512, int? bits)
+    {
+        ExternalProcess.ProcessResult build = Build.Value;
+        Assert.True(build.ExitCode == 0, "building tests/NetCompiler.Benchmarks failed" + build.Describe());
+        string root = ExternalProcess.RepositoryRoot();
+        string program = Path.Combine(root, "tests", "NetCompiler.Benchmarks", "bin", "Release", "net10.0", "NetCompiler.Benchmarks.dll");
+
+        var environment = new Dictionary<string, string>();
+        if (avx512 is not null)
+        {
+            environment["DOTNET_EnableAVX512F"] = avx512;
+        }
+
+        if (bits is { } width)
+        {
+            environment["DOTNET_MaxVectorTBitWidth"] = width.ToString(CultureInfo.InvariantCulture);
+        }
+
+        ExternalProcess.ProcessResult run = ExternalProcess.RunDotnet(root, TimeSpan.FromMinutes(3), environment, program, "--conv-check");
+        output.WriteLine(run.Output);
+        Assert.True(run.ExitCode == 0, $"--conv-check (AVX-512 {avx512 ?? "as the machine has it"}, Vector<T> {bits?.ToString(CultureInfo.InvariantCulture) ?? "default"} bits) failed" + run.Describe());
+        Assert.Contains("all three implementations agree on all networks", run.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheParserReadsTheJitSummaryFormat()
     {

@@ -11,15 +11,15 @@ namespace Convolutional
     /// working bytes = the layer's values, padded input and output grid):</para>
     /// <code>
     /// layer  kind                          output  activation  parameters                        bytes  MACs forward  MACs training  working bytes
-    /// 0      Conv2D kernel 3x3, padding 1  8x8x8   ReLU        w p[0..71], b p[72..79]           320    4608          9216           5056
+    /// 0      Conv2D kernel 3x3, padding 1  8x8x8   ReLU        w p[0..71], b p[72..79]           320    4608          9216           7104
     /// 1      MaxPool2D 2x2                 8x4x4   -           -                                 0      0             0              512
     /// 2      Conv2D kernel 3x3, padding 1  16x4x4  ReLU        w p[80..1231], b p[1232..1247]    4672   18432         55296          4288
     /// 3      MaxPool2D 2x2                 16x2x2  -           -                                 0      0             0              256
     /// 4      Dense (looped)                10      Softmax     w p[1248..1887], b p[1888..1897]  2600   640           1280           40
     /// total                                                    1898                              7592   23680         65792
     /// loss: CrossEntropy, E = -sum_k d_k * ln y_k (cross-entropy)
-    /// stack: Forward/ComputeLoss 7952 bytes, Gradient/Train/TrainBatch 120 bytes;
-    /// heap: the parameters, 13184 bytes of training workspace per thread that trains, 7656 bytes allocated once by the first Train/TrainBatch
+    /// stack: Forward/ComputeLoss 10000 bytes, Gradient/Train/TrainBatch 120 bytes;
+    /// heap: the parameters, 15232 bytes of training workspace per thread that trains, 7656 bytes allocated once by the first Train/TrainBatch
     /// </code>
     /// </remarks>
     partial class DigitsCnn
@@ -42,7 +42,7 @@ namespace Convolutional
 
         /// <summary>Stack memory that Forward, ForwardBatch and ComputeLoss use for their working values: two layers' values, a padded input and an output grid, and the Dense layers' values.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int ForwardScratchBytes = 7952;
+        public const int ForwardScratchBytes = 10000;
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use for the Dense layers' values and deltas (the convolution and pooling layers' values are in the workspace, see <see cref="WorkspaceBytes"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -54,7 +54,7 @@ namespace Convolutional
         /// start on a 64-byte boundary.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int WorkspaceBytes = 13184;
+        public const int WorkspaceBytes = 15232;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{float}, float)"/> (or Train) call allocates, once: the summed gradient, and 64 bytes that let it start on a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -168,15 +168,15 @@ namespace Convolutional
             }
 
             global::System.ReadOnlySpan<float> p = __parameters;
-            // Working values on the stack (7872 bytes): the layers' values take turns in two places, the convolutions share the padded input and the output grid.
-            __Scratch1968 buffers = default;
-            global::System.Span<float> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch1968, float>(ref buffers), 1968);
+            // Working values on the stack (9920 bytes): the layers' values take turns in two places, the convolutions share the padded input and the output grid.
+            __Scratch2480 buffers = default;
+            global::System.Span<float> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch2480, float>(ref buffers), 2480);
             global::System.Span<float> a0 = values.Slice(0, 512);
             global::System.Span<float> a1 = values.Slice(512, 128);
             global::System.Span<float> a2 = values.Slice(0, 256); // where layer 0's values were
             global::System.Span<float> a3 = values.Slice(512, 64); // where layer 1's values were
             global::System.Span<float> stage = values.Slice(1024, 304);
-            global::System.Span<float> grid = values.Slice(1328, 640);
+            global::System.Span<float> grid = values.Slice(1328, 1152);
 
             // Layer 0: Conv2D kernel 3x3, padding 1, 1x8x8 -> 8x8x8, ReLU.
             __Layer0(p, input, a0, stage, grid);
@@ -543,10 +543,10 @@ namespace Convolutional
         {
         }
 
-        /// <summary>Stack memory for 1968 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        /// <summary>Stack memory for 2480 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 7872)]
-        private struct __Scratch1968
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 9920)]
+        private struct __Scratch2480
         {
         }
 
@@ -556,15 +556,15 @@ namespace Convolutional
         private void __Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::System.ReadOnlySpan<float> p = __parameters;
-            // Working values on the stack (7872 bytes): the layers' values take turns in two places, the convolutions share the padded input and the output grid.
-            __Scratch1968 buffers = default;
-            global::System.Span<float> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch1968, float>(ref buffers), 1968);
+            // Working values on the stack (9920 bytes): the layers' values take turns in two places, the convolutions share the padded input and the output grid.
+            __Scratch2480 buffers = default;
+            global::System.Span<float> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch2480, float>(ref buffers), 2480);
             global::System.Span<float> a0 = values.Slice(0, 512);
             global::System.Span<float> a1 = values.Slice(512, 128);
             global::System.Span<float> a2 = values.Slice(0, 256); // where layer 0's values were
             global::System.Span<float> a3 = values.Slice(512, 64); // where layer 1's values were
             global::System.Span<float> stage = values.Slice(1024, 304);
-            global::System.Span<float> grid = values.Slice(1328, 640);
+            global::System.Span<float> grid = values.Slice(1328, 1152);
 
             // Layer 0: Conv2D kernel 3x3, padding 1, 1x8x8 -> 8x8x8, ReLU.
             __Layer0(p, input, a0, stage, grid);
@@ -730,14 +730,14 @@ namespace Convolutional
             // This thread's workspace: every layer's values, staged input and gradient, kept from the forward pass for backpropagation.
             if (!__workspace.IsAllocated)
             {
-                __workspace = global::NetCompiler.Generated.AlignedBuffer<float>.Allocate(3280);
+                __workspace = global::NetCompiler.Generated.AlignedBuffer<float>.Allocate(3792);
             }
             global::System.Span<float> work = __workspace.Span;
             global::System.Span<float> a0 = work.Slice(0, 512), stage0 = work.Slice(512, 112), grad0 = work.Slice(624, 512);
             global::System.Span<float> a1 = work.Slice(1136, 128), grad1 = work.Slice(1264, 128);
             global::System.Span<float> a2 = work.Slice(1392, 256), stage2 = work.Slice(1648, 304), grad2 = work.Slice(1952, 256);
             global::System.Span<float> a3 = work.Slice(2208, 64), grad3 = work.Slice(2272, 64);
-            global::System.Span<float> grid = work.Slice(2336, 640), stageGradient = work.Slice(2976, 304);
+            global::System.Span<float> grid = work.Slice(2336, 1152), stageGradient = work.Slice(3488, 304);
 
             // Layer 0: Conv2D kernel 3x3, padding 1, 1x8x8 -> 8x8x8, ReLU.
             __Layer0(p, input, a0, stage0, grid);
@@ -1036,7 +1036,7 @@ namespace Convolutional
         /// <param name="input">The layer's input, 1x8x8 values (CHW).</param>
         /// <param name="output">Receives the layer's output, 8x8x8 values.</param>
         /// <param name="stage">112 values: receives the staged input (read again by the backward pass).</param>
-        /// <param name="grid">640 values of working memory: the output on its grid.</param>
+        /// <param name="grid">1152 values of working memory: the output on its grid.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void __Layer0(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> stage, global::System.Span<float> grid)
@@ -1282,7 +1282,7 @@ namespace Convolutional
         /// <param name="output">The layer's output o (f' is computed from it).</param>
         /// <param name="delta">dE/do of every output on entry; the deltas dE/dnet on return.</param>
         /// <param name="gradient">The network's gradient, added into.</param>
-        /// <param name="grid">640 values of working memory: the deltas on the output grid.</param>
+        /// <param name="grid">1152 values of working memory: the deltas on the output grid.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void __Layer0Backward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> stage, global::System.ReadOnlySpan<float> output, global::System.Span<float> delta, global::System.Span<float> gradient, global::System.Span<float> grid)
@@ -1302,163 +1302,208 @@ namespace Convolutional
                     global::NetCompiler.Generated.VectorMath.Store(ref d, j, global::NetCompiler.Generated.VectorMath.Load(ref d, j) * global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero));
                 }
             }
-            // The deltas on the output grid (q = y * 10 + x), 0 in the dropped columns and past the last row, so that sums over the grid
-            // see only real outputs.
-            grid.Slice(0, 640).Clear();
+
+            // 2. The deltas transposed: deltaT[p, f] = delta[f, p] for the 64 output positions p (rows of 16: the filters
+            //    padded with zeros to whole vectors), into grid (its forward values are no longer needed).
+            grid.Slice(0, 1024).Clear();
             {
-                ref float rows = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+                ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                 for (int f = 0; f < 8; f++)
                 {
-                    for (int y = 0; y < 8; y++)
+                    for (int q = 0; q < 64; q++)
                     {
-                        ref float from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rows, 64 * f + 8 * y);
-                        ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 80 * f + 10 * y);
-                        if (8 >= global::System.Numerics.Vector<float>.Count)
-                        {
-                            for (int x = 0; x <= 8 - global::System.Numerics.Vector<float>.Count; x += global::System.Numerics.Vector<float>.Count)
-                            {
-                                global::NetCompiler.Generated.VectorMath.Store(ref to, x, global::NetCompiler.Generated.VectorMath.Load(ref from, x));
-                            }
-                            global::NetCompiler.Generated.VectorMath.Store(ref to, 8 - global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Load(ref from, 8 - global::System.Numerics.Vector<float>.Count));
-                        }
-                        else
-                        {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
-                        }
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * q + f) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, 64 * f + q);
                     }
                 }
             }
 
-            // 2. dE/db[f] = sum over the positions of delta[f, ...], added into gradient[72 + f] (the grid's zeros add nothing).
-            for (int f = 0; f < 8; f++)
-            {
-                ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 80 * f);
-                global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
-                for (int q = 0; q < 80; q += global::System.Numerics.Vector<float>.Count)
-                {
-                    sum += global::NetCompiler.Generated.VectorMath.Load(ref d, q);
-                }
-                gradient[72 + f] += global::System.Numerics.Vector.Sum(sum);
-            }
-
-            // 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[0 + 9 * f + k].
-            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums
-            //    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).
+            // 3. dE/db[f] = sum_p deltaT[p, f]; dE/dw[f, k] = sum_p deltaT[p, f] * in_pad at tap k = sum over y, x of deltaT[y * 8 + x, f] * stage[taps[k] + y * 10 + x],
+            //    added into gradient[72 + f] and gradient[0 + 9 * f + k]: a vector of filters at a time (one lane per filter), 8 taps
+            //    per pass over the positions, the stage value broadcast to every lane.
+            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            ref float sums = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 1024);
             // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (int fl = 0; fl < 8; fl += 2)
+                for (int f = 0; f < 8; f += global::System.Runtime.Intrinsics.Vector512<float>.Count)
                 {
-                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 80 * fl);
-                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
-                    global::System.Span<float> g0 = gradient.Slice(9 * fl, 9);
-                    global::System.Span<float> g1 = gradient.Slice(9 + 9 * fl, 9);
-                    for (int k = 0; k < 8; k += 4)
+                    ref float df = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, f);
+                    int lanes = global::System.Math.Min(global::System.Runtime.Intrinsics.Vector512<float>.Count, 8 - f);
                     {
+                        global::System.Runtime.Intrinsics.Vector512<float> sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int q = 0; q < 64; q++)
+                        {
+                            sum += global::NetCompiler.Generated.VectorMath.Load512(ref df, 16 * q);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, sum);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            gradient[72 + f + lane] += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                        }
+                    }
+                    {
+                        const int k = 0;
                         ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
                         ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
                         ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
                         ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                        global::System.Runtime.Intrinsics.Vector512<float> s0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int q = 0; q < 80; q += global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                        ref float x4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 4));
+                        ref float x5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 5));
+                        ref float x6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 6));
+                        ref float x7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 7));
+                        global::System.Runtime.Intrinsics.Vector512<float> s0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int y = 0; y < 8; y++)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
-                            global::System.Runtime.Intrinsics.Vector512<float> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
-                            global::System.Runtime.Intrinsics.Vector512<float> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                            global::System.Runtime.Intrinsics.Vector512<float> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                            global::System.Runtime.Intrinsics.Vector512<float> v2 = global::NetCompiler.Generated.VectorMath.Load512(ref x2, q);
-                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                            global::System.Runtime.Intrinsics.Vector512<float> v3 = global::NetCompiler.Generated.VectorMath.Load512(ref x3, q);
-                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref df, 128 * y);
+                            int q0 = 10 * y;
+                            for (int x = 0; x < 8; x++)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<float> d = global::NetCompiler.Generated.VectorMath.Load512(ref row, 16 * x);
+                                s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, q0 + x)), s0);
+                                s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, q0 + x)), s1);
+                                s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, q0 + x)), s2);
+                                s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, q0 + x)), s3);
+                                s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x4, q0 + x)), s4);
+                                s5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x5, q0 + x)), s5);
+                                s6 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x6, q0 + x)), s6);
+                                s7 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x7, q0 + x)), s7);
+                            }
                         }
-                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
-                        g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
-                        g0[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_2);
-                        g0[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_3);
-                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
-                        g1[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_1);
-                        g1[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_2);
-                        g1[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_3);
+                        // Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, s0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 16, s1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 32, s2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 48, s3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 64, s4);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 80, s5);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 96, s6);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 112, s7);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, 9 * (f + lane) + k);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 48 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 64 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 5) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 80 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 6) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 96 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 7) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 112 + lane);
+                        }
                     }
                     {
                         const int k = 8;
                         ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                        global::System.Runtime.Intrinsics.Vector512<float> s0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int q = 0; q < 80; q += global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                        global::System.Runtime.Intrinsics.Vector512<float> s0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int y = 0; y < 8; y++)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
-                            global::System.Runtime.Intrinsics.Vector512<float> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
-                            global::System.Runtime.Intrinsics.Vector512<float> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref df, 128 * y);
+                            int q0 = 10 * y;
+                            for (int x = 0; x < 8; x++)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<float> d = global::NetCompiler.Generated.VectorMath.Load512(ref row, 16 * x);
+                                s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, q0 + x)), s0);
+                            }
                         }
-                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
-                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
+                        // Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, s0);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, 9 * (f + lane) + k);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                        }
                     }
                 }
             }
             else
             {
-                for (int fl = 0; fl < 8; fl += 2)
+                for (int f = 0; f < 8; f += global::System.Numerics.Vector<float>.Count)
                 {
-                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 80 * fl);
-                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 80);
-                    global::System.Span<float> g0 = gradient.Slice(9 * fl, 9);
-                    global::System.Span<float> g1 = gradient.Slice(9 + 9 * fl, 9);
-                    for (int k = 0; k < 8; k += 4)
+                    ref float df = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, f);
+                    int lanes = global::System.Math.Min(global::System.Numerics.Vector<float>.Count, 8 - f);
                     {
+                        global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
+                        for (int q = 0; q < 64; q++)
+                        {
+                            sum += global::NetCompiler.Generated.VectorMath.Load(ref df, 16 * q);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, sum);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            gradient[72 + f + lane] += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                        }
+                    }
+                    {
+                        const int k = 0;
                         ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
                         ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
                         ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
                         ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                        global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s0_1 = global::System.Numerics.Vector<float>.Zero, s0_2 = global::System.Numerics.Vector<float>.Zero, s0_3 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero, s1_1 = global::System.Numerics.Vector<float>.Zero, s1_2 = global::System.Numerics.Vector<float>.Zero, s1_3 = global::System.Numerics.Vector<float>.Zero;
-                        for (int q = 0; q < 80; q += global::System.Numerics.Vector<float>.Count)
+                        ref float x4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 4));
+                        ref float x5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 5));
+                        ref float x6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 6));
+                        ref float x7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 7));
+                        global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
+                        for (int y = 0; y < 8; y++)
                         {
-                            global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                            global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                            global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                            global::System.Numerics.Vector<float> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                            global::System.Numerics.Vector<float> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
-                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                            global::System.Numerics.Vector<float> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
-                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref df, 128 * y);
+                            int q0 = 10 * y;
+                            for (int x = 0; x < 8; x++)
+                            {
+                                global::System.Numerics.Vector<float> d = global::NetCompiler.Generated.VectorMath.Load(ref row, 16 * x);
+                                s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, q0 + x)), s0);
+                                s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, q0 + x)), s1);
+                                s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, q0 + x)), s2);
+                                s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, q0 + x)), s3);
+                                s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x4, q0 + x)), s4);
+                                s5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x5, q0 + x)), s5);
+                                s6 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x6, q0 + x)), s6);
+                                s7 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x7, q0 + x)), s7);
+                            }
                         }
-                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                        g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
-                        g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
-                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
-                        g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
-                        g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
-                        g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
+                        // Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, s0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 16, s1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 32, s2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 48, s3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 64, s4);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 80, s5);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 96, s6);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 112, s7);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, 9 * (f + lane) + k);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 48 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 64 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 5) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 80 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 6) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 96 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 7) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 112 + lane);
+                        }
                     }
                     {
                         const int k = 8;
                         ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                        global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero;
-                        for (int q = 0; q < 80; q += global::System.Numerics.Vector<float>.Count)
+                        global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero;
+                        for (int y = 0; y < 8; y++)
                         {
-                            global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                            global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                            global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref df, 128 * y);
+                            int q0 = 10 * y;
+                            for (int x = 0; x < 8; x++)
+                            {
+                                global::System.Numerics.Vector<float> d = global::NetCompiler.Generated.VectorMath.Load(ref row, 16 * x);
+                                s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, q0 + x)), s0);
+                            }
                         }
-                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
+                        // Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, s0);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, 9 * (f + lane) + k);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                        }
                     }
                 }
             }
@@ -1485,11 +1530,11 @@ namespace Convolutional
                         ref float window = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref source, start);
                         float m = window;
                         float v1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 1);
-                        m = v1 > m ? v1 : m;
+                        m = global::NetCompiler.Generated.VectorMath.Max(v1, m);
                         float v8 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 8);
-                        m = v8 > m ? v8 : m;
+                        m = global::NetCompiler.Generated.VectorMath.Max(v8, m);
                         float v9 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 9);
-                        m = v9 > m ? v9 : m;
+                        m = global::NetCompiler.Generated.VectorMath.Max(v9, m);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref target, at) = m;
                     }
                 }
@@ -1521,23 +1566,17 @@ namespace Convolutional
                         float m = window;
                         int best = 0;
                         float v1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 1);
-                        if (v1 > m)
-                        {
-                            m = v1;
-                            best = 1;
-                        }
+                        bool later1 = v1 > m;
+                        best += global::System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref later1) * (1 - best);
+                        m = global::NetCompiler.Generated.VectorMath.Max(v1, m);
                         float v8 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 8);
-                        if (v8 > m)
-                        {
-                            m = v8;
-                            best = 8;
-                        }
+                        bool later8 = v8 > m;
+                        best += global::System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref later8) * (8 - best);
+                        m = global::NetCompiler.Generated.VectorMath.Max(v8, m);
                         float v9 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 9);
-                        if (v9 > m)
-                        {
-                            m = v9;
-                            best = 9;
-                        }
+                        bool later9 = v9 > m;
+                        best += global::System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref later9) * (9 - best);
+                        m = global::NetCompiler.Generated.VectorMath.Max(v9, m);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref target, start + best) += global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, at);
                     }
                 }
@@ -1819,6 +1858,168 @@ namespace Convolutional
                     global::NetCompiler.Generated.VectorMath.Store(ref d, j, global::NetCompiler.Generated.VectorMath.Load(ref d, j) * global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o, global::System.Numerics.Vector<float>.Zero), global::System.Numerics.Vector<float>.One, global::System.Numerics.Vector<float>.Zero));
                 }
             }
+
+            // 2. The deltas transposed: deltaT[p, f] = delta[f, p] for the 16 output positions p (rows of 16: the filters
+            //    padded with zeros to whole vectors), into grid (its forward values are no longer needed).
+            grid.Slice(0, 256).Clear();
+            {
+                ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+                for (int f = 0; f < 16; f++)
+                {
+                    for (int q = 0; q < 16; q++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * q + f) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, 16 * f + q);
+                    }
+                }
+            }
+
+            // 3. dE/db[f] = sum_p deltaT[p, f]; dE/dw[f, k] = sum_p deltaT[p, f] * in_pad at tap k = sum over y, x of deltaT[y * 4 + x, f] * stage[taps[k] + y * 6 + x],
+            //    added into gradient[1232 + f] and gradient[80 + 72 * f + k]: a vector of filters at a time (one lane per filter), 8 taps
+            //    per pass over the positions, the stage value broadcast to every lane.
+            ref float gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            ref float sums = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 256);
+            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                for (int f = 0; f < 16; f += global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                {
+                    ref float df = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, f);
+                    int lanes = global::System.Math.Min(global::System.Runtime.Intrinsics.Vector512<float>.Count, 16 - f);
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> sum = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int q = 0; q < 16; q++)
+                        {
+                            sum += global::NetCompiler.Generated.VectorMath.Load512(ref df, 16 * q);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, sum);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            gradient[1232 + f + lane] += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                        }
+                    }
+                    for (int k = 0; k < 72; k += 8)
+                    {
+                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                        ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
+                        ref float x4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 4));
+                        ref float x5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 5));
+                        ref float x6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 6));
+                        ref float x7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 7));
+                        global::System.Runtime.Intrinsics.Vector512<float> s0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s6 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s7 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        for (int y = 0; y < 4; y++)
+                        {
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref df, 64 * y);
+                            int q0 = 6 * y;
+                            for (int x = 0; x < 4; x++)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<float> d = global::NetCompiler.Generated.VectorMath.Load512(ref row, 16 * x);
+                                s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, q0 + x)), s0);
+                                s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, q0 + x)), s1);
+                                s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, q0 + x)), s2);
+                                s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, q0 + x)), s3);
+                                s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x4, q0 + x)), s4);
+                                s5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x5, q0 + x)), s5);
+                                s6 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x6, q0 + x)), s6);
+                                s7 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x7, q0 + x)), s7);
+                            }
+                        }
+                        // Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, s0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 16, s1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 32, s2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 48, s3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 64, s4);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 80, s5);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 96, s6);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 112, s7);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, 80 + 72 * (f + lane) + k);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 48 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 64 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 5) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 80 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 6) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 96 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 7) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 112 + lane);
+                        }
+                    }
+                }
+            }
+            else
+            {
+                for (int f = 0; f < 16; f += global::System.Numerics.Vector<float>.Count)
+                {
+                    ref float df = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, f);
+                    int lanes = global::System.Math.Min(global::System.Numerics.Vector<float>.Count, 16 - f);
+                    {
+                        global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
+                        for (int q = 0; q < 16; q++)
+                        {
+                            sum += global::NetCompiler.Generated.VectorMath.Load(ref df, 16 * q);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, sum);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            gradient[1232 + f + lane] += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                        }
+                    }
+                    for (int k = 0; k < 72; k += 8)
+                    {
+                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                        ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                        ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
+                        ref float x4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 4));
+                        ref float x5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 5));
+                        ref float x6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 6));
+                        ref float x7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 7));
+                        global::System.Numerics.Vector<float> s0 = global::System.Numerics.Vector<float>.Zero, s1 = global::System.Numerics.Vector<float>.Zero, s2 = global::System.Numerics.Vector<float>.Zero, s3 = global::System.Numerics.Vector<float>.Zero, s4 = global::System.Numerics.Vector<float>.Zero, s5 = global::System.Numerics.Vector<float>.Zero, s6 = global::System.Numerics.Vector<float>.Zero, s7 = global::System.Numerics.Vector<float>.Zero;
+                        for (int y = 0; y < 4; y++)
+                        {
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref df, 64 * y);
+                            int q0 = 6 * y;
+                            for (int x = 0; x < 4; x++)
+                            {
+                                global::System.Numerics.Vector<float> d = global::NetCompiler.Generated.VectorMath.Load(ref row, 16 * x);
+                                s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, q0 + x)), s0);
+                                s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, q0 + x)), s1);
+                                s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, q0 + x)), s2);
+                                s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, q0 + x)), s3);
+                                s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x4, q0 + x)), s4);
+                                s5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x5, q0 + x)), s5);
+                                s6 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x6, q0 + x)), s6);
+                                s7 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x7, q0 + x)), s7);
+                            }
+                        }
+                        // Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, s0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 16, s1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 32, s2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 48, s3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 64, s4);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 80, s5);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 96, s6);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 112, s7);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            ref float g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, 80 + 72 * (f + lane) + k);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 48 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 64 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 5) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 80 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 6) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 96 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 7) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 112 + lane);
+                        }
+                    }
+                }
+            }
+
             // The deltas on the output grid (q = y * 6 + x), 0 in the dropped columns and past the last row, so that sums over the grid
             // see only real outputs.
             grid.Slice(0, 512).Clear();
@@ -1845,214 +2046,143 @@ namespace Convolutional
                     }
                 }
             }
-
-            // 2. dE/db[f] = sum over the positions of delta[f, ...], added into gradient[1232 + f] (the grid's zeros add nothing).
-            for (int f = 0; f < 16; f++)
-            {
-                ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * f);
-                global::System.Numerics.Vector<float> sum = global::System.Numerics.Vector<float>.Zero;
-                for (int q = 0; q < 32; q += global::System.Numerics.Vector<float>.Count)
-                {
-                    sum += global::NetCompiler.Generated.VectorMath.Load(ref d, q);
-                }
-                gradient[1232 + f] += global::System.Numerics.Vector.Sum(sum);
-            }
-
-            // 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[80 + 72 * f + k].
-            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums
-            //    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).
-            // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                for (int fl = 0; fl < 16; fl += 2)
-                {
-                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
-                    global::System.Span<float> g0 = gradient.Slice(80 + 72 * fl, 72);
-                    global::System.Span<float> g1 = gradient.Slice(152 + 72 * fl, 72);
-                    for (int k = 0; k < 72; k += 4)
-                    {
-                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                        ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                        ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
-                        ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                        global::System.Runtime.Intrinsics.Vector512<float> s0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, s1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        for (int q = 0; q < 32; q += global::System.Runtime.Intrinsics.Vector512<float>.Count)
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
-                            global::System.Runtime.Intrinsics.Vector512<float> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
-                            global::System.Runtime.Intrinsics.Vector512<float> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                            global::System.Runtime.Intrinsics.Vector512<float> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                            global::System.Runtime.Intrinsics.Vector512<float> v2 = global::NetCompiler.Generated.VectorMath.Load512(ref x2, q);
-                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                            global::System.Runtime.Intrinsics.Vector512<float> v3 = global::NetCompiler.Generated.VectorMath.Load512(ref x3, q);
-                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
-                        }
-                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
-                        g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
-                        g0[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_2);
-                        g0[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_3);
-                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
-                        g1[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_1);
-                        g1[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_2);
-                        g1[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_3);
-                    }
-                }
-            }
-            else
-            {
-                for (int fl = 0; fl < 16; fl += 2)
-                {
-                    ref float d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                    ref float d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 32);
-                    global::System.Span<float> g0 = gradient.Slice(80 + 72 * fl, 72);
-                    global::System.Span<float> g1 = gradient.Slice(152 + 72 * fl, 72);
-                    for (int k = 0; k < 72; k += 4)
-                    {
-                        ref float x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                        ref float x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                        ref float x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
-                        ref float x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                        global::System.Numerics.Vector<float> s0_0 = global::System.Numerics.Vector<float>.Zero, s0_1 = global::System.Numerics.Vector<float>.Zero, s0_2 = global::System.Numerics.Vector<float>.Zero, s0_3 = global::System.Numerics.Vector<float>.Zero, s1_0 = global::System.Numerics.Vector<float>.Zero, s1_1 = global::System.Numerics.Vector<float>.Zero, s1_2 = global::System.Numerics.Vector<float>.Zero, s1_3 = global::System.Numerics.Vector<float>.Zero;
-                        for (int q = 0; q < 32; q += global::System.Numerics.Vector<float>.Count)
-                        {
-                            global::System.Numerics.Vector<float> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                            global::System.Numerics.Vector<float> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                            global::System.Numerics.Vector<float> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                            global::System.Numerics.Vector<float> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                            global::System.Numerics.Vector<float> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
-                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                            global::System.Numerics.Vector<float> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
-                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
-                        }
-                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                        g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
-                        g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
-                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
-                        g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
-                        g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
-                        g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
-                    }
-                }
-            }
-
             // 4. dE/din_pad at tap k = (c, i, j) gets w[f, k] * delta[f, q] from every filter f and grid position q: dstage[taps[k] + q] += sum_f w[f, k] * delta[f, q].
-            //    Tap by tap (two taps' runs overlap), 4 vectors of q at a time, the filters' terms summed in registers.
+            //    4 taps x 2 vectors of q at a time: the filters' terms summed in registers (8 independent sums), then added into the
+            //    stage gradient tap after tap (two taps' runs overlap).
             stageGradient.Slice(0, 304).Clear();
             ref float dsrc = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stageGradient);
             ref float wts = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 80);
             // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (int k = 0; k < 72; k++)
+                for (int k = 0; k < 72; k += 4)
                 {
-                    ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                    ref float target0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                    ref float target1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                    ref float target2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                    ref float target3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
                     int q = 0;
-                    for (; q <= 32 - 4 * global::System.Runtime.Intrinsics.Vector512<float>.Count; q += 4 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
+                    for (; q <= 32 - 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count; q += 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                        global::System.Runtime.Intrinsics.Vector512<float> t0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         for (int fl = 0; fl < 16; fl++)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
                             ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
-                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t1);
-                            t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t2);
-                            t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t3);
+                            ref float wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl);
+                            global::System.Runtime.Intrinsics.Vector512<float> d0 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q);
+                            global::System.Runtime.Intrinsics.Vector512<float> d1 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
+                            global::System.Runtime.Intrinsics.Vector512<float> w0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                            t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
+                            t0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d1, t0_1);
+                            global::System.Runtime.Intrinsics.Vector512<float> w1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 1));
+                            t1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1, d0, t1_0);
+                            t1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1, d1, t1_1);
+                            global::System.Runtime.Intrinsics.Vector512<float> w2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 2));
+                            t2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2, d0, t2_0);
+                            t2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2, d1, t2_1);
+                            global::System.Runtime.Intrinsics.Vector512<float> w3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 3));
+                            t3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3, d0, t3_0);
+                            t3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3, d1, t3_1);
                         }
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, t1);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count, t2);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Runtime.Intrinsics.Vector512<float>.Count, t3);
-                    }
-                    if (q <= 32 - 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count);
-                        for (int fl = 0; fl < 16; fl++)
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
-                            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
-                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count), t1);
-                        }
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, t1);
-                        q += 2 * global::System.Runtime.Intrinsics.Vector512<float>.Count;
+                        // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                        global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q) + t0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count) + t0_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target1, q, global::NetCompiler.Generated.VectorMath.Load512(ref target1, q) + t1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target1, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::NetCompiler.Generated.VectorMath.Load512(ref target1, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count) + t1_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target2, q, global::NetCompiler.Generated.VectorMath.Load512(ref target2, q) + t2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target2, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::NetCompiler.Generated.VectorMath.Load512(ref target2, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count) + t2_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target3, q, global::NetCompiler.Generated.VectorMath.Load512(ref target3, q) + t3_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target3, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count, global::NetCompiler.Generated.VectorMath.Load512(ref target3, q + 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count) + t3_1);
                     }
                     if (q <= 32 - 1 * global::System.Runtime.Intrinsics.Vector512<float>.Count)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q);
+                        global::System.Runtime.Intrinsics.Vector512<float> t0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, t3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         for (int fl = 0; fl < 16; fl++)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
                             ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
+                            ref float wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl);
+                            global::System.Runtime.Intrinsics.Vector512<float> d0 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q);
+                            global::System.Runtime.Intrinsics.Vector512<float> w0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                            t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> w1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 1));
+                            t1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1, d0, t1_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> w2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 2));
+                            t2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2, d0, t2_0);
+                            global::System.Runtime.Intrinsics.Vector512<float> w3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 3));
+                            t3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3, d0, t3_0);
                         }
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                        global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q) + t0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target1, q, global::NetCompiler.Generated.VectorMath.Load512(ref target1, q) + t1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target2, q, global::NetCompiler.Generated.VectorMath.Load512(ref target2, q) + t2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target3, q, global::NetCompiler.Generated.VectorMath.Load512(ref target3, q) + t3_0);
                         q += global::System.Runtime.Intrinsics.Vector512<float>.Count;
                     }
                 }
             }
             else
             {
-                for (int k = 0; k < 72; k++)
+                for (int k = 0; k < 72; k += 4)
                 {
-                    ref float target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                    ref float target0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                    ref float target1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
+                    ref float target2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
+                    ref float target3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
                     int q = 0;
-                    for (; q <= 32 - 4 * global::System.Numerics.Vector<float>.Count; q += 4 * global::System.Numerics.Vector<float>.Count)
+                    for (; q <= 32 - 2 * global::System.Numerics.Vector<float>.Count; q += 2 * global::System.Numerics.Vector<float>.Count)
                     {
-                        global::System.Numerics.Vector<float> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<float>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 2 * global::System.Numerics.Vector<float>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 3 * global::System.Numerics.Vector<float>.Count);
+                        global::System.Numerics.Vector<float> t0_0 = global::System.Numerics.Vector<float>.Zero, t0_1 = global::System.Numerics.Vector<float>.Zero, t1_0 = global::System.Numerics.Vector<float>.Zero, t1_1 = global::System.Numerics.Vector<float>.Zero, t2_0 = global::System.Numerics.Vector<float>.Zero, t2_1 = global::System.Numerics.Vector<float>.Zero, t3_0 = global::System.Numerics.Vector<float>.Zero, t3_1 = global::System.Numerics.Vector<float>.Zero;
                         for (int fl = 0; fl < 16; fl++)
                         {
-                            global::System.Numerics.Vector<float> wk = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
                             ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
-                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<float>.Count), t1);
-                            t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 2 * global::System.Numerics.Vector<float>.Count), t2);
-                            t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 3 * global::System.Numerics.Vector<float>.Count), t3);
+                            ref float wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl);
+                            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref d, q);
+                            global::System.Numerics.Vector<float> d1 = global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<float>.Count);
+                            global::System.Numerics.Vector<float> w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                            t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
+                            t0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d1, t0_1);
+                            global::System.Numerics.Vector<float> w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 1));
+                            t1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1, d0, t1_0);
+                            t1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1, d1, t1_1);
+                            global::System.Numerics.Vector<float> w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 2));
+                            t2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2, d0, t2_0);
+                            t2_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2, d1, t2_1);
+                            global::System.Numerics.Vector<float> w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 3));
+                            t3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3, d0, t3_0);
+                            t3_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3, d1, t3_1);
                         }
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<float>.Count, t1);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Numerics.Vector<float>.Count, t2);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Numerics.Vector<float>.Count, t3);
-                    }
-                    if (q <= 32 - 2 * global::System.Numerics.Vector<float>.Count)
-                    {
-                        global::System.Numerics.Vector<float> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<float>.Count);
-                        for (int fl = 0; fl < 16; fl++)
-                        {
-                            global::System.Numerics.Vector<float> wk = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
-                            ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
-                            t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<float>.Count), t1);
-                        }
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<float>.Count, t1);
-                        q += 2 * global::System.Numerics.Vector<float>.Count;
+                        // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                        global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load(ref target0, q) + t0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 1 * global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Load(ref target0, q + 1 * global::System.Numerics.Vector<float>.Count) + t0_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target1, q, global::NetCompiler.Generated.VectorMath.Load(ref target1, q) + t1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target1, q + 1 * global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Load(ref target1, q + 1 * global::System.Numerics.Vector<float>.Count) + t1_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target2, q, global::NetCompiler.Generated.VectorMath.Load(ref target2, q) + t2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target2, q + 1 * global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Load(ref target2, q + 1 * global::System.Numerics.Vector<float>.Count) + t2_1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target3, q, global::NetCompiler.Generated.VectorMath.Load(ref target3, q) + t3_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target3, q + 1 * global::System.Numerics.Vector<float>.Count, global::NetCompiler.Generated.VectorMath.Load(ref target3, q + 1 * global::System.Numerics.Vector<float>.Count) + t3_1);
                     }
                     if (q <= 32 - 1 * global::System.Numerics.Vector<float>.Count)
                     {
-                        global::System.Numerics.Vector<float> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q);
+                        global::System.Numerics.Vector<float> t0_0 = global::System.Numerics.Vector<float>.Zero, t1_0 = global::System.Numerics.Vector<float>.Zero, t2_0 = global::System.Numerics.Vector<float>.Zero, t3_0 = global::System.Numerics.Vector<float>.Zero;
                         for (int fl = 0; fl < 16; fl++)
                         {
-                            global::System.Numerics.Vector<float> wk = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl + k));
                             ref float d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * fl);
-                            t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                            ref float wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 72 * fl);
+                            global::System.Numerics.Vector<float> d0 = global::NetCompiler.Generated.VectorMath.Load(ref d, q);
+                            global::System.Numerics.Vector<float> w0 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                            t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
+                            global::System.Numerics.Vector<float> w1 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 1));
+                            t1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w1, d0, t1_0);
+                            global::System.Numerics.Vector<float> w2 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 2));
+                            t2_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w2, d0, t2_0);
+                            global::System.Numerics.Vector<float> w3 = new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k + 3));
+                            t3_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w3, d0, t3_0);
                         }
-                        global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                        // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                        global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load(ref target0, q) + t0_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target1, q, global::NetCompiler.Generated.VectorMath.Load(ref target1, q) + t1_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target2, q, global::NetCompiler.Generated.VectorMath.Load(ref target2, q) + t2_0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref target3, q, global::NetCompiler.Generated.VectorMath.Load(ref target3, q) + t3_0);
                         q += global::System.Numerics.Vector<float>.Count;
                     }
                 }
@@ -2105,11 +2235,11 @@ namespace Convolutional
                         ref float window = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref source, start);
                         float m = window;
                         float v1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 1);
-                        m = v1 > m ? v1 : m;
+                        m = global::NetCompiler.Generated.VectorMath.Max(v1, m);
                         float v4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 4);
-                        m = v4 > m ? v4 : m;
+                        m = global::NetCompiler.Generated.VectorMath.Max(v4, m);
                         float v5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 5);
-                        m = v5 > m ? v5 : m;
+                        m = global::NetCompiler.Generated.VectorMath.Max(v5, m);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref target, at) = m;
                     }
                 }
@@ -2141,23 +2271,17 @@ namespace Convolutional
                         float m = window;
                         int best = 0;
                         float v1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 1);
-                        if (v1 > m)
-                        {
-                            m = v1;
-                            best = 1;
-                        }
+                        bool later1 = v1 > m;
+                        best += global::System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref later1) * (1 - best);
+                        m = global::NetCompiler.Generated.VectorMath.Max(v1, m);
                         float v4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 4);
-                        if (v4 > m)
-                        {
-                            m = v4;
-                            best = 4;
-                        }
+                        bool later4 = v4 > m;
+                        best += global::System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref later4) * (4 - best);
+                        m = global::NetCompiler.Generated.VectorMath.Max(v4, m);
                         float v5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref window, 5);
-                        if (v5 > m)
-                        {
-                            m = v5;
-                            best = 5;
-                        }
+                        bool later5 = v5 > m;
+                        best += global::System.Runtime.CompilerServices.Unsafe.As<bool, byte>(ref later5) * (5 - best);
+                        m = global::NetCompiler.Generated.VectorMath.Max(v5, m);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref target, start + best) += global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, at);
                     }
                 }

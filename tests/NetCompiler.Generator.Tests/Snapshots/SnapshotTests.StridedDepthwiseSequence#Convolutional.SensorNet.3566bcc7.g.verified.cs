@@ -11,15 +11,15 @@ namespace Convolutional
     /// working bytes = the layer's values, padded input and output grid):</para>
     /// <code>
     /// layer  kind                                            output  activation  parameters                bytes  MACs forward  MACs training  working bytes
-    /// 0      Conv1D kernel 3, stride 2, same                 4x8     Tanh        w p[0..23], b p[24..27]   224    192           384            1152
+    /// 0      Conv1D kernel 3, stride 2, same                 4x8     Tanh        w p[0..23], b p[24..27]   224    192           384            2688
     /// 1      Conv1D kernel 3, padding 1, depthwise, no bias  4x8     LeakyReLU   w p[28..39]               96     96            288            1152
     /// 2      AvgPool1D 3, stride 1, padding 1                4x8     -           -                         0      0             0              256
     /// 3      GlobalAvgPool                                   4x1     -           -                         0      0             0              32
     /// 4      Dense (unrolled)                                2       Sigmoid     w p[40..47], b p[48..49]  80     8             16             16
     /// total                                                                      50                        400    296           688
     /// loss: MeanSquaredError, E = (1/n) * sum_k (d_k - y_k)^2, n = 2
-    /// stack: Forward/ComputeLoss 1408 bytes, Gradient/Train/TrainBatch 0 bytes;
-    /// heap: the parameters, 3520 bytes of training workspace per thread that trains, 464 bytes allocated once by the first Train/TrainBatch
+    /// stack: Forward/ComputeLoss 2944 bytes, Gradient/Train/TrainBatch 0 bytes;
+    /// heap: the parameters, 5056 bytes of training workspace per thread that trains, 464 bytes allocated once by the first Train/TrainBatch
     /// </code>
     /// </remarks>
     partial class SensorNet
@@ -42,7 +42,7 @@ namespace Convolutional
 
         /// <summary>Stack memory that Forward, ForwardBatch and ComputeLoss use for their working values: two layers' values, a padded input and an output grid, and the Dense layers' values.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int ForwardScratchBytes = 1408;
+        public const int ForwardScratchBytes = 2944;
 
         /// <summary>Stack memory that Gradient, Train and TrainBatch use for the Dense layers' values and deltas (the convolution and pooling layers' values are in the workspace, see <see cref="WorkspaceBytes"/>).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -54,7 +54,7 @@ namespace Convolutional
         /// start on a 64-byte boundary.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        public const int WorkspaceBytes = 3520;
+        public const int WorkspaceBytes = 5056;
 
         /// <summary>Heap memory that the first <see cref="TrainBatch(global::System.ReadOnlySpan{double}, global::System.ReadOnlySpan{double}, double)"/> (or Train) call allocates, once: the summed gradient, and 64 bytes that let it start on a 64-byte boundary.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
@@ -168,15 +168,15 @@ namespace Convolutional
             }
 
             global::System.ReadOnlySpan<double> p = __parameters;
-            // Working values on the stack (1408 bytes): the layers' values take turns in two places, the convolutions share the padded input and the output grid.
-            __Scratch176 buffers = default;
-            global::System.Span<double> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch176, double>(ref buffers), 176);
+            // Working values on the stack (2944 bytes): the layers' values take turns in two places, the convolutions share the padded input and the output grid.
+            __Scratch368 buffers = default;
+            global::System.Span<double> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch368, double>(ref buffers), 368);
             global::System.Span<double> a0 = values.Slice(0, 32);
             global::System.Span<double> a1 = values.Slice(32, 32);
             global::System.Span<double> a2 = values.Slice(0, 32); // where layer 0's values were
             global::System.Span<double> a3 = values.Slice(32, 4); // where layer 1's values were
             global::System.Span<double> stage = values.Slice(64, 48);
-            global::System.Span<double> grid = values.Slice(112, 64);
+            global::System.Span<double> grid = values.Slice(112, 256);
 
             // Layer 0: Conv1D kernel 3, stride 2, same, 2x16 -> 4x8, Tanh.
             __Layer0(p, input, a0, stage, grid);
@@ -402,10 +402,10 @@ namespace Convolutional
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         private static global::System.ReadOnlySpan<int> __Layers => new int[] { 0, 1, 3, 4, 2, 3, 1, 0, 3, 4, 1, 3, 4, 1, 2, 2, 4 };
 
-        /// <summary>Stack memory for 176 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
+        /// <summary>Stack memory for 368 values of looped layers: a local of this type, zeroed, is viewed as a span.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
-        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 1408)]
-        private struct __Scratch176
+        [global::System.Runtime.InteropServices.StructLayout(global::System.Runtime.InteropServices.LayoutKind.Sequential, Size = 2944)]
+        private struct __Scratch368
         {
         }
 
@@ -415,15 +415,15 @@ namespace Convolutional
         private void __Forward(global::System.ReadOnlySpan<double> input, global::System.Span<double> output)
         {
             global::System.ReadOnlySpan<double> p = __parameters;
-            // Working values on the stack (1408 bytes): the layers' values take turns in two places, the convolutions share the padded input and the output grid.
-            __Scratch176 buffers = default;
-            global::System.Span<double> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch176, double>(ref buffers), 176);
+            // Working values on the stack (2944 bytes): the layers' values take turns in two places, the convolutions share the padded input and the output grid.
+            __Scratch368 buffers = default;
+            global::System.Span<double> values = global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<__Scratch368, double>(ref buffers), 368);
             global::System.Span<double> a0 = values.Slice(0, 32);
             global::System.Span<double> a1 = values.Slice(32, 32);
             global::System.Span<double> a2 = values.Slice(0, 32); // where layer 0's values were
             global::System.Span<double> a3 = values.Slice(32, 4); // where layer 1's values were
             global::System.Span<double> stage = values.Slice(64, 48);
-            global::System.Span<double> grid = values.Slice(112, 64);
+            global::System.Span<double> grid = values.Slice(112, 256);
 
             // Layer 0: Conv1D kernel 3, stride 2, same, 2x16 -> 4x8, Tanh.
             __Layer0(p, input, a0, stage, grid);
@@ -467,14 +467,14 @@ namespace Convolutional
             // This thread's workspace: every layer's values, staged input and gradient, kept from the forward pass for backpropagation.
             if (!__workspace.IsAllocated)
             {
-                __workspace = global::NetCompiler.Generated.AlignedBuffer<double>.Allocate(432);
+                __workspace = global::NetCompiler.Generated.AlignedBuffer<double>.Allocate(624);
             }
             global::System.Span<double> work = __workspace.Span;
             global::System.Span<double> a0 = work.Slice(0, 32), stage0 = work.Slice(32, 48), grad0 = work.Slice(80, 32);
             global::System.Span<double> a1 = work.Slice(112, 32), stage1 = work.Slice(144, 48), grad1 = work.Slice(192, 32);
             global::System.Span<double> a2 = work.Slice(224, 32), grad2 = work.Slice(256, 32);
             global::System.Span<double> a3 = work.Slice(288, 4), grad3 = work.Slice(304, 4);
-            global::System.Span<double> grid = work.Slice(320, 64), stageGradient = work.Slice(384, 48);
+            global::System.Span<double> grid = work.Slice(320, 256), stageGradient = work.Slice(576, 48);
 
             // Layer 0: Conv1D kernel 3, stride 2, same, 2x16 -> 4x8, Tanh.
             __Layer0(p, input, a0, stage0, grid);
@@ -554,7 +554,7 @@ namespace Convolutional
         /// <param name="input">The layer's input, 2x16 values (CHW).</param>
         /// <param name="output">Receives the layer's output, 4x8 values.</param>
         /// <param name="stage">48 values: receives the staged input (read again by the backward pass).</param>
-        /// <param name="grid">64 values of working memory: the output on its grid.</param>
+        /// <param name="grid">256 values of working memory: the output on its grid.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void __Layer0(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> input, global::System.Span<double> output, global::System.Span<double> stage, global::System.Span<double> grid)
@@ -694,7 +694,7 @@ namespace Convolutional
                     }
                 }
                 // f on the whole grid (VectorMath.Tanh: Math per element in double).
-                global::NetCompiler.Generated.VectorMath.Tanh(grid.Slice(0, 64), grid);
+                global::NetCompiler.Generated.VectorMath.Tanh(grid.Slice(0, 256), grid);
             }
             else
             {
@@ -758,7 +758,7 @@ namespace Convolutional
                     }
                 }
                 // f on the whole grid (VectorMath.Tanh: Math per element in double).
-                global::NetCompiler.Generated.VectorMath.Tanh(grid.Slice(0, 64), grid);
+                global::NetCompiler.Generated.VectorMath.Tanh(grid.Slice(0, 256), grid);
             }
 
             // 3. The output: the grid's first 8 values of each filter (out[f, q] = grid[f * 16 + q]).
@@ -792,7 +792,7 @@ namespace Convolutional
         /// <param name="output">The layer's output o (f' is computed from it).</param>
         /// <param name="delta">dE/do of every output on entry; the deltas dE/dnet on return.</param>
         /// <param name="gradient">The network's gradient, added into.</param>
-        /// <param name="grid">64 values of working memory: the deltas on the output grid.</param>
+        /// <param name="grid">256 values of working memory: the deltas on the output grid.</param>
         [global::System.CodeDom.Compiler.GeneratedCode("NetCompiler", null)]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void __Layer0Backward(global::System.ReadOnlySpan<double> p, global::System.ReadOnlySpan<double> stage, global::System.ReadOnlySpan<double> output, global::System.Span<double> delta, global::System.Span<double> gradient, global::System.Span<double> grid)
@@ -812,174 +812,148 @@ namespace Convolutional
                     global::NetCompiler.Generated.VectorMath.Store(ref d, j, global::NetCompiler.Generated.VectorMath.Load(ref d, j) * (global::System.Numerics.Vector<double>.One - o * o));
                 }
             }
-            // The deltas on the output grid (q = x), 0 in the dropped columns and past the last row, so that sums over the grid
-            // see only real outputs.
-            grid.Slice(0, 64).Clear();
+
+            // 2. The deltas transposed: deltaT[p, f] = delta[f, p] for the 8 output positions p (rows of 16: the filters
+            //    padded with zeros to whole vectors), into grid (its forward values are no longer needed).
+            grid.Slice(0, 128).Clear();
             {
-                ref double rows = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+                ref double from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
                 for (int f = 0; f < 4; f++)
                 {
-                    ref double from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rows, 8 * f);
-                    ref double to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * f);
-                    if (8 >= global::System.Numerics.Vector<double>.Count)
+                    for (int q = 0; q < 8; q++)
                     {
-                        for (int x = 0; x <= 8 - global::System.Numerics.Vector<double>.Count; x += global::System.Numerics.Vector<double>.Count)
-                        {
-                            global::NetCompiler.Generated.VectorMath.Store(ref to, x, global::NetCompiler.Generated.VectorMath.Load(ref from, x));
-                        }
-                        global::NetCompiler.Generated.VectorMath.Store(ref to, 8 - global::System.Numerics.Vector<double>.Count, global::NetCompiler.Generated.VectorMath.Load(ref from, 8 - global::System.Numerics.Vector<double>.Count));
-                    }
-                    else
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 0), ref to, 0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 2), ref to, 2);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 4), ref to, 4);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref from, 6), ref to, 6);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * q + f) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, 8 * f + q);
                     }
                 }
             }
 
-            // 2. dE/db[f] = sum over the positions of delta[f, ...], added into gradient[24 + f] (the grid's zeros add nothing).
-            for (int f = 0; f < 4; f++)
-            {
-                ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * f);
-                global::System.Numerics.Vector<double> sum = global::System.Numerics.Vector<double>.Zero;
-                for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
-                {
-                    sum += global::NetCompiler.Generated.VectorMath.Load(ref d, q);
-                }
-                gradient[24 + f] += global::System.Numerics.Vector.Sum(sum);
-            }
-
-            // 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[0 + 6 * f + k].
-            //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums
-            //    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).
+            // 3. dE/db[f] = sum_p deltaT[p, f]; dE/dw[f, k] = sum_p deltaT[p, f] * in_pad at tap k = sum over y, x of deltaT[y * 8 + x, f] * stage[taps[k] + y * 9 + x],
+            //    added into gradient[24 + f] and gradient[0 + 6 * f + k]: a vector of filters at a time (one lane per filter), 8 taps
+            //    per pass over the positions, the stage value broadcast to every lane.
+            ref double gradients = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gradient);
+            ref double sums = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 128);
             // 512-bit vectors where the processor has them, else Vector<T> (the same operations on each element, so the same results).
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                for (int fl = 0; fl < 4; fl += 2)
+                for (int f = 0; f < 4; f += global::System.Runtime.Intrinsics.Vector512<double>.Count)
                 {
-                    ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * fl);
-                    ref double d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
-                    global::System.Span<double> g0 = gradient.Slice(6 * fl, 6);
-                    global::System.Span<double> g1 = gradient.Slice(6 + 6 * fl, 6);
+                    ref double df = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, f);
+                    int lanes = global::System.Math.Min(global::System.Runtime.Intrinsics.Vector512<double>.Count, 4 - f);
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<double> sum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (int q = 0; q < 8; q++)
+                        {
+                            sum += global::NetCompiler.Generated.VectorMath.Load512(ref df, 16 * q);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, sum);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            gradient[24 + f + lane] += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                        }
+                    }
                     {
                         const int k = 0;
                         ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
                         ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
                         ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
                         ref double x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                        global::System.Runtime.Intrinsics.Vector512<double> s0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_3 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_3 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                        for (int q = 0; q < 16; q += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        ref double x4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 4));
+                        ref double x5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 5));
+                        global::System.Runtime.Intrinsics.Vector512<double> s0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s3 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s4 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s5 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        for (int y = 0; y < 1; y++)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<double> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
-                            global::System.Runtime.Intrinsics.Vector512<double> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
-                            global::System.Runtime.Intrinsics.Vector512<double> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                            global::System.Runtime.Intrinsics.Vector512<double> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                            global::System.Runtime.Intrinsics.Vector512<double> v2 = global::NetCompiler.Generated.VectorMath.Load512(ref x2, q);
-                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                            global::System.Runtime.Intrinsics.Vector512<double> v3 = global::NetCompiler.Generated.VectorMath.Load512(ref x3, q);
-                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref df, 128 * y);
+                            int q0 = 9 * y;
+                            for (int x = 0; x < 8; x++)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<double> d = global::NetCompiler.Generated.VectorMath.Load512(ref row, 16 * x);
+                                s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, q0 + x)), s0);
+                                s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, q0 + x)), s1);
+                                s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, q0 + x)), s2);
+                                s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, q0 + x)), s3);
+                                s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x4, q0 + x)), s4);
+                                s5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x5, q0 + x)), s5);
+                            }
                         }
-                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
-                        g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
-                        g0[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_2);
-                        g0[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_3);
-                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
-                        g1[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_1);
-                        g1[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_2);
-                        g1[k + 3] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_3);
-                    }
-                    {
-                        const int k = 4;
-                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                        ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                        global::System.Runtime.Intrinsics.Vector512<double> s0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s1_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                        for (int q = 0; q < 16; q += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                        // Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, s0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 16, s1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 32, s2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 48, s3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 64, s4);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 80, s5);
+                        for (int lane = 0; lane < lanes; lane++)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<double> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
-                            global::System.Runtime.Intrinsics.Vector512<double> e1 = global::NetCompiler.Generated.VectorMath.Load512(ref d1, q);
-                            global::System.Runtime.Intrinsics.Vector512<double> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                            global::System.Runtime.Intrinsics.Vector512<double> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                            ref double g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, 6 * (f + lane) + k);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 48 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 64 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 5) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 80 + lane);
                         }
-                        g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
-                        g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
-                        g1[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_0);
-                        g1[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s1_1);
                     }
                 }
             }
             else
             {
-                for (int fl = 0; fl < 4; fl += 2)
+                for (int f = 0; f < 4; f += global::System.Numerics.Vector<double>.Count)
                 {
-                    ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * fl);
-                    ref double d1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref d0, 16);
-                    global::System.Span<double> g0 = gradient.Slice(6 * fl, 6);
-                    global::System.Span<double> g1 = gradient.Slice(6 + 6 * fl, 6);
+                    ref double df = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, f);
+                    int lanes = global::System.Math.Min(global::System.Numerics.Vector<double>.Count, 4 - f);
+                    {
+                        global::System.Numerics.Vector<double> sum = global::System.Numerics.Vector<double>.Zero;
+                        for (int q = 0; q < 8; q++)
+                        {
+                            sum += global::NetCompiler.Generated.VectorMath.Load(ref df, 16 * q);
+                        }
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, sum);
+                        for (int lane = 0; lane < lanes; lane++)
+                        {
+                            gradient[24 + f + lane] += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                        }
+                    }
                     {
                         const int k = 0;
                         ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
                         ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
                         ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
                         ref double x3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 3));
-                        global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s0_2 = global::System.Numerics.Vector<double>.Zero, s0_3 = global::System.Numerics.Vector<double>.Zero, s1_0 = global::System.Numerics.Vector<double>.Zero, s1_1 = global::System.Numerics.Vector<double>.Zero, s1_2 = global::System.Numerics.Vector<double>.Zero, s1_3 = global::System.Numerics.Vector<double>.Zero;
-                        for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                        ref double x4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 4));
+                        ref double x5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 5));
+                        global::System.Numerics.Vector<double> s0 = global::System.Numerics.Vector<double>.Zero, s1 = global::System.Numerics.Vector<double>.Zero, s2 = global::System.Numerics.Vector<double>.Zero, s3 = global::System.Numerics.Vector<double>.Zero, s4 = global::System.Numerics.Vector<double>.Zero, s5 = global::System.Numerics.Vector<double>.Zero;
+                        for (int y = 0; y < 1; y++)
                         {
-                            global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                            global::System.Numerics.Vector<double> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                            global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                            global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
-                            global::System.Numerics.Vector<double> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
-                            s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
-                            s1_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v2, s1_2);
-                            global::System.Numerics.Vector<double> v3 = global::NetCompiler.Generated.VectorMath.Load(ref x3, q);
-                            s0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v3, s0_3);
-                            s1_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v3, s1_3);
+                            ref double row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref df, 128 * y);
+                            int q0 = 9 * y;
+                            for (int x = 0; x < 8; x++)
+                            {
+                                global::System.Numerics.Vector<double> d = global::NetCompiler.Generated.VectorMath.Load(ref row, 16 * x);
+                                s0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x0, q0 + x)), s0);
+                                s1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x1, q0 + x)), s1);
+                                s2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x2, q0 + x)), s2);
+                                s3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x3, q0 + x)), s3);
+                                s4 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x4, q0 + x)), s4);
+                                s5 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(d, new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref x5, q0 + x)), s5);
+                            }
                         }
-                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                        g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
-                        g0[k + 3] += global::System.Numerics.Vector.Sum(s0_3);
-                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
-                        g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
-                        g1[k + 2] += global::System.Numerics.Vector.Sum(s1_2);
-                        g1[k + 3] += global::System.Numerics.Vector.Sum(s1_3);
-                    }
-                    {
-                        const int k = 4;
-                        ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                        ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref src, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                        global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s1_0 = global::System.Numerics.Vector<double>.Zero, s1_1 = global::System.Numerics.Vector<double>.Zero;
-                        for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
+                        // Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 0, s0);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 16, s1);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 32, s2);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 48, s3);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 64, s4);
+                        global::NetCompiler.Generated.VectorMath.Store(ref sums, 80, s5);
+                        for (int lane = 0; lane < lanes; lane++)
                         {
-                            global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
-                            global::System.Numerics.Vector<double> e1 = global::NetCompiler.Generated.VectorMath.Load(ref d1, q);
-                            global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
-                            s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                            s1_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v0, s1_0);
-                            global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                            s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                            s1_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e1, v1, s1_1);
+                            ref double g = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gradients, 6 * (f + lane) + k);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 0) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 1) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 16 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 2) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 32 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 3) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 48 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 4) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 64 + lane);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref g, 5) += global::System.Runtime.CompilerServices.Unsafe.Add(ref sums, 80 + lane);
                         }
-                        g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                        g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                        g1[k] += global::System.Numerics.Vector.Sum(s1_0);
-                        g1[k + 1] += global::System.Numerics.Vector.Sum(s1_1);
                     }
                 }
             }
@@ -1348,6 +1322,7 @@ namespace Convolutional
                     global::NetCompiler.Generated.VectorMath.Store(ref d, j, global::NetCompiler.Generated.VectorMath.Load(ref d, j) * global::System.Numerics.Vector.ConditionalSelect(global::System.Numerics.Vector.GreaterThan(o, global::System.Numerics.Vector<double>.Zero), global::System.Numerics.Vector<double>.One, new global::System.Numerics.Vector<double>(0.01d)));
                 }
             }
+
             // The deltas on the output grid (q = x), 0 in the dropped columns and past the last row, so that sums over the grid
             // see only real outputs.
             grid.Slice(0, 64).Clear();
@@ -1374,7 +1349,6 @@ namespace Convolutional
                     }
                 }
             }
-
             // 3. dE/dw[f, k] = sum over the positions of delta[f, ...] * in_pad at tap k = sum_q delta[f, q] * stage[taps[k] + q], added into gradient[28 + 3 * f + k].
             //    2 filters x 4 taps per pass over the grid: each vector of deltas and of the stage is loaded once for the block, the sums
             //    run per lane and are added across the lanes at the end (so they round a little differently at each vector width).
@@ -1390,25 +1364,17 @@ namespace Convolutional
                         const int fl = 0;
                         ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
                         global::System.Span<double> g0 = gradient.Slice(28 + 3 * (f0 + fl), 3);
+                        for (int k = 0; k < 3; k += 1)
                         {
-                            const int k = 0;
                             ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                            ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                            ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
-                            global::System.Runtime.Intrinsics.Vector512<double> s0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, s0_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<double> s0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                             for (int q = 0; q < 16; q += global::System.Runtime.Intrinsics.Vector512<double>.Count)
                             {
                                 global::System.Runtime.Intrinsics.Vector512<double> e0 = global::NetCompiler.Generated.VectorMath.Load512(ref d0, q);
                                 global::System.Runtime.Intrinsics.Vector512<double> v0 = global::NetCompiler.Generated.VectorMath.Load512(ref x0, q);
                                 s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                                global::System.Runtime.Intrinsics.Vector512<double> v1 = global::NetCompiler.Generated.VectorMath.Load512(ref x1, q);
-                                s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                                global::System.Runtime.Intrinsics.Vector512<double> v2 = global::NetCompiler.Generated.VectorMath.Load512(ref x2, q);
-                                s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
                             }
                             g0[k] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_0);
-                            g0[k + 1] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_1);
-                            g0[k + 2] += global::System.Runtime.Intrinsics.Vector512.Sum(s0_2);
                         }
                     }
                 }
@@ -1424,32 +1390,25 @@ namespace Convolutional
                         const int fl = 0;
                         ref double d0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
                         global::System.Span<double> g0 = gradient.Slice(28 + 3 * (f0 + fl), 3);
+                        for (int k = 0; k < 3; k += 1)
                         {
-                            const int k = 0;
                             ref double x0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
-                            ref double x1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 1));
-                            ref double x2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupStage, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k + 2));
-                            global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero, s0_1 = global::System.Numerics.Vector<double>.Zero, s0_2 = global::System.Numerics.Vector<double>.Zero;
+                            global::System.Numerics.Vector<double> s0_0 = global::System.Numerics.Vector<double>.Zero;
                             for (int q = 0; q < 16; q += global::System.Numerics.Vector<double>.Count)
                             {
                                 global::System.Numerics.Vector<double> e0 = global::NetCompiler.Generated.VectorMath.Load(ref d0, q);
                                 global::System.Numerics.Vector<double> v0 = global::NetCompiler.Generated.VectorMath.Load(ref x0, q);
                                 s0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v0, s0_0);
-                                global::System.Numerics.Vector<double> v1 = global::NetCompiler.Generated.VectorMath.Load(ref x1, q);
-                                s0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v1, s0_1);
-                                global::System.Numerics.Vector<double> v2 = global::NetCompiler.Generated.VectorMath.Load(ref x2, q);
-                                s0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(e0, v2, s0_2);
                             }
                             g0[k] += global::System.Numerics.Vector.Sum(s0_0);
-                            g0[k + 1] += global::System.Numerics.Vector.Sum(s0_1);
-                            g0[k + 2] += global::System.Numerics.Vector.Sum(s0_2);
                         }
                     }
                 }
             }
 
             // 4. dE/din_pad at tap k = (c, j) gets w[f, k] * delta[f, q] from every filter f and grid position q: dstage[taps[k] + q] += sum_f w[f, k] * delta[f, q].
-            //    Tap by tap (two taps' runs overlap), 4 vectors of q at a time, the filters' terms summed in registers.
+            //    4 taps x 2 vectors of q at a time: the filters' terms summed in registers (8 independent sums), then added into the
+            //    stage gradient tap after tap (two taps' runs overlap).
             stageGradient.Slice(0, 48).Clear();
             ref double dsrc = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stageGradient);
             ref double wts = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref pRef, 28);
@@ -1461,51 +1420,64 @@ namespace Convolutional
                 {
                     int f0 = g;
                     ref double groupGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, 10 * g);
-                    for (int k = 0; k < 3; k++)
+                    for (int k = 0; k < 3; k += 1)
                     {
-                        ref double target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupGradient, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref double target0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupGradient, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
                         int q = 0;
                         for (; q <= 16 - 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count; q += 4 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<double> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                            global::System.Runtime.Intrinsics.Vector512<double> t0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, t0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, t0_2 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, t0_3 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                             for (int fl = 0; fl < 1; fl++)
                             {
-                                global::System.Runtime.Intrinsics.Vector512<double> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
                                 ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
-                                t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t1);
-                                t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t2);
-                                t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t3);
+                                ref double wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl));
+                                global::System.Runtime.Intrinsics.Vector512<double> d0 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q);
+                                global::System.Runtime.Intrinsics.Vector512<double> d1 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                global::System.Runtime.Intrinsics.Vector512<double> d2 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                global::System.Runtime.Intrinsics.Vector512<double> d3 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                global::System.Runtime.Intrinsics.Vector512<double> w0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                                t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
+                                t0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d1, t0_1);
+                                t0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d2, t0_2);
+                                t0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d3, t0_3);
                             }
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, t1);
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, t2);
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, t3);
+                            // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q) + t0_0);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count) + t0_1);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q + 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count) + t0_2);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q + 3 * global::System.Runtime.Intrinsics.Vector512<double>.Count) + t0_3);
                         }
                         if (q <= 16 - 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<double> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                            global::System.Runtime.Intrinsics.Vector512<double> t0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero, t0_1 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                             for (int fl = 0; fl < 1; fl++)
                             {
-                                global::System.Runtime.Intrinsics.Vector512<double> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
                                 ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
-                                t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count), t1);
+                                ref double wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl));
+                                global::System.Runtime.Intrinsics.Vector512<double> d0 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q);
+                                global::System.Runtime.Intrinsics.Vector512<double> d1 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count);
+                                global::System.Runtime.Intrinsics.Vector512<double> w0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                                t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
+                                t0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d1, t0_1);
                             }
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, t1);
+                            // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q) + t0_0);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q + 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count) + t0_1);
                             q += 2 * global::System.Runtime.Intrinsics.Vector512<double>.Count;
                         }
                         if (q <= 16 - 1 * global::System.Runtime.Intrinsics.Vector512<double>.Count)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<double> t0 = global::NetCompiler.Generated.VectorMath.Load512(ref target, q);
+                            global::System.Runtime.Intrinsics.Vector512<double> t0_0 = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                             for (int fl = 0; fl < 1; fl++)
                             {
-                                global::System.Runtime.Intrinsics.Vector512<double> wk = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
                                 ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load512(ref d, q), t0);
+                                ref double wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl));
+                                global::System.Runtime.Intrinsics.Vector512<double> d0 = global::NetCompiler.Generated.VectorMath.Load512(ref d, q);
+                                global::System.Runtime.Intrinsics.Vector512<double> w0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                                t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
                             }
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                            // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load512(ref target0, q) + t0_0);
                             q += global::System.Runtime.Intrinsics.Vector512<double>.Count;
                         }
                     }
@@ -1518,51 +1490,64 @@ namespace Convolutional
                 {
                     int f0 = g;
                     ref double groupGradient = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dsrc, 10 * g);
-                    for (int k = 0; k < 3; k++)
+                    for (int k = 0; k < 3; k += 1)
                     {
-                        ref double target = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupGradient, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
+                        ref double target0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupGradient, global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, k));
                         int q = 0;
                         for (; q <= 16 - 4 * global::System.Numerics.Vector<double>.Count; q += 4 * global::System.Numerics.Vector<double>.Count)
                         {
-                            global::System.Numerics.Vector<double> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<double>.Count), t2 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 2 * global::System.Numerics.Vector<double>.Count), t3 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 3 * global::System.Numerics.Vector<double>.Count);
+                            global::System.Numerics.Vector<double> t0_0 = global::System.Numerics.Vector<double>.Zero, t0_1 = global::System.Numerics.Vector<double>.Zero, t0_2 = global::System.Numerics.Vector<double>.Zero, t0_3 = global::System.Numerics.Vector<double>.Zero;
                             for (int fl = 0; fl < 1; fl++)
                             {
-                                global::System.Numerics.Vector<double> wk = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
                                 ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
-                                t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<double>.Count), t1);
-                                t2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 2 * global::System.Numerics.Vector<double>.Count), t2);
-                                t3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 3 * global::System.Numerics.Vector<double>.Count), t3);
+                                ref double wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl));
+                                global::System.Numerics.Vector<double> d0 = global::NetCompiler.Generated.VectorMath.Load(ref d, q);
+                                global::System.Numerics.Vector<double> d1 = global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<double>.Count);
+                                global::System.Numerics.Vector<double> d2 = global::NetCompiler.Generated.VectorMath.Load(ref d, q + 2 * global::System.Numerics.Vector<double>.Count);
+                                global::System.Numerics.Vector<double> d3 = global::NetCompiler.Generated.VectorMath.Load(ref d, q + 3 * global::System.Numerics.Vector<double>.Count);
+                                global::System.Numerics.Vector<double> w0 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                                t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
+                                t0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d1, t0_1);
+                                t0_2 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d2, t0_2);
+                                t0_3 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d3, t0_3);
                             }
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<double>.Count, t1);
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 2 * global::System.Numerics.Vector<double>.Count, t2);
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 3 * global::System.Numerics.Vector<double>.Count, t3);
+                            // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load(ref target0, q) + t0_0);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 1 * global::System.Numerics.Vector<double>.Count, global::NetCompiler.Generated.VectorMath.Load(ref target0, q + 1 * global::System.Numerics.Vector<double>.Count) + t0_1);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 2 * global::System.Numerics.Vector<double>.Count, global::NetCompiler.Generated.VectorMath.Load(ref target0, q + 2 * global::System.Numerics.Vector<double>.Count) + t0_2);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 3 * global::System.Numerics.Vector<double>.Count, global::NetCompiler.Generated.VectorMath.Load(ref target0, q + 3 * global::System.Numerics.Vector<double>.Count) + t0_3);
                         }
                         if (q <= 16 - 2 * global::System.Numerics.Vector<double>.Count)
                         {
-                            global::System.Numerics.Vector<double> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q), t1 = global::NetCompiler.Generated.VectorMath.Load(ref target, q + 1 * global::System.Numerics.Vector<double>.Count);
+                            global::System.Numerics.Vector<double> t0_0 = global::System.Numerics.Vector<double>.Zero, t0_1 = global::System.Numerics.Vector<double>.Zero;
                             for (int fl = 0; fl < 1; fl++)
                             {
-                                global::System.Numerics.Vector<double> wk = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
                                 ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
-                                t1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<double>.Count), t1);
+                                ref double wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl));
+                                global::System.Numerics.Vector<double> d0 = global::NetCompiler.Generated.VectorMath.Load(ref d, q);
+                                global::System.Numerics.Vector<double> d1 = global::NetCompiler.Generated.VectorMath.Load(ref d, q + 1 * global::System.Numerics.Vector<double>.Count);
+                                global::System.Numerics.Vector<double> w0 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                                t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
+                                t0_1 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d1, t0_1);
                             }
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q + 1 * global::System.Numerics.Vector<double>.Count, t1);
+                            // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load(ref target0, q) + t0_0);
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q + 1 * global::System.Numerics.Vector<double>.Count, global::NetCompiler.Generated.VectorMath.Load(ref target0, q + 1 * global::System.Numerics.Vector<double>.Count) + t0_1);
                             q += 2 * global::System.Numerics.Vector<double>.Count;
                         }
                         if (q <= 16 - 1 * global::System.Numerics.Vector<double>.Count)
                         {
-                            global::System.Numerics.Vector<double> t0 = global::NetCompiler.Generated.VectorMath.Load(ref target, q);
+                            global::System.Numerics.Vector<double> t0_0 = global::System.Numerics.Vector<double>.Zero;
                             for (int fl = 0; fl < 1; fl++)
                             {
-                                global::System.Numerics.Vector<double> wk = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl) + k));
                                 ref double d = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * (f0 + fl));
-                                t0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(wk, global::NetCompiler.Generated.VectorMath.Load(ref d, q), t0);
+                                ref double wf = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wts, 3 * (f0 + fl));
+                                global::System.Numerics.Vector<double> d0 = global::NetCompiler.Generated.VectorMath.Load(ref d, q);
+                                global::System.Numerics.Vector<double> w0 = new global::System.Numerics.Vector<double>(global::System.Runtime.CompilerServices.Unsafe.Add(ref wf, k));
+                                t0_0 = global::NetCompiler.Generated.VectorMath.MultiplyAdd(w0, d0, t0_0);
                             }
-                            global::NetCompiler.Generated.VectorMath.Store(ref target, q, t0);
+                            // Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).
+                            global::NetCompiler.Generated.VectorMath.Store(ref target0, q, global::NetCompiler.Generated.VectorMath.Load(ref target0, q) + t0_0);
                             q += global::System.Numerics.Vector<double>.Count;
                         }
                     }

@@ -105,7 +105,18 @@ internal sealed class ConvEmitter : SpatialLayer
 
     public override int StageLength => StageValues;
 
-    public override int GridLength => _spec.Filters * GridValues;
+    public override int GridLength => System.Math.Max(_spec.Filters * GridValues, TransposedWeightGradient ? (Output.Positions * PaddedFilters) + (8 * CodeContext.WidestVector) : 0);
+
+    /// <summary>
+    /// Whether the weight gradient goes through the transposed deltas, vectorized over the filters (one group: every filter
+    /// reads the same stage). The other way (grouped layers) sums over the grid per weight and adds each sum across lanes,
+    /// which costs a horizontal add per weight: little for depthwise layers (9 weights per filter), most of the time for a
+    /// layer of many filters and taps on a small grid (the digits network's second layer: 1152 weights, 32 grid values).
+    /// </summary>
+    private bool TransposedWeightGradient => Groups == 1;
+
+    /// <summary>Filters rounded up to whole vectors at every width: the row length of the transposed deltas.</summary>
+    private int PaddedFilters => RoundUp(_spec.Filters);
 
     public override long ForwardMacs => (long)Output.Size * Taps;
 
@@ -490,12 +501,26 @@ internal sealed class ConvEmitter : SpatialLayer
         w.Line($"ref int taps = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference({TapsTable});");
         WriteDeltas(w, c);
         w.Line();
-        WriteBiasGradient(w, c);
-        WriteWeightGradient(w, c);
-        if (inputGradient)
+        if (TransposedWeightGradient)
         {
-            w.Line();
-            WriteInputGradient(w, c);
+            WriteTransposedWeightGradient(w, c);
+            if (inputGradient)
+            {
+                w.Line();
+                WriteDeltaGrid(w, c);
+                WriteInputGradient(w, c);
+            }
+        }
+        else
+        {
+            WriteDeltaGrid(w, c);
+            WriteBiasGradient(w, c);
+            WriteWeightGradient(w, c);
+            if (inputGradient)
+            {
+                w.Line();
+                WriteInputGradient(w, c);
+            }
         }
 
         w.Close();
@@ -532,6 +557,11 @@ internal sealed class ConvEmitter : SpatialLayer
             w.Line(Is1D ? "// 1. delta[f, x] = dE/do[f, x] (Identity: f' = 1)." : "// 1. delta[f, y, x] = dE/do[f, y, x] (Identity: f' = 1).");
         }
 
+    }
+
+    /// <summary>The deltas laid out on the output grid (zeros elsewhere), for the sums over the grid.</summary>
+    private void WriteDeltaGrid(SourceWriter w, CodeContext c)
+    {
         w.Line($"// The deltas on the output grid (q = {(Is1D ? "x" : $"y * {PhaseWidth} + x")}), 0 in the dropped columns and past the last row, so that sums over the grid");
         w.Line("// see only real outputs.");
         w.Line($"grid.Slice(0, {Int(GridLength)}).Clear();");
@@ -605,7 +635,10 @@ internal sealed class ConvEmitter : SpatialLayer
                     w.Line($"global::System.Span<{c.T}> g{r} = gradient.Slice({Sum(Int(WeightOffset + (r * Taps)), Times(Taps, fp))}, {Int(Taps)});");
                 }
 
-                WriteBlocks(w, "k", 0, Taps, 4, (tapCount, k) =>
+                // Depthwise layers (few filters per group) add each tap's terms over the whole grid before the next tap: neighbouring
+            // taps' runs overlap by all but one value, and a load right after a store it overlaps waits for the store.
+            int tapBlock = GroupFilters >= 4 ? 4 : 1;
+            WriteBlocks(w, "k", 0, Taps, tapBlock, (tapCount, k) =>
                 {
                     var tapsOfBlock = Enumerable.Range(0, tapCount).ToList();
                     foreach (int u in tapsOfBlock)
@@ -642,12 +675,100 @@ internal sealed class ConvEmitter : SpatialLayer
         }));
     }
 
+    /// <summary>
+    /// dE/dw[f, k] and dE/db[f] of a one-group layer from the transposed deltas deltaT[p, f] (p an output position, the
+    /// filters padded to whole vectors): a vector of filters and 8 taps at a time, over every output position, the
+    /// filters' deltas times the stage value of the tap broadcast. No sum across lanes: each lane is one filter's.
+    /// </summary>
+    private void WriteTransposedWeightGradient(SourceWriter w, CodeContext c)
+    {
+        int filters = _spec.Filters;
+        int positions = Output.Positions;
+        int fp = PaddedFilters;
+        w.Line($"// 2. The deltas transposed: deltaT[p, f] = delta[f, p] for the {positions} output positions p (rows of {fp}: the filters");
+        w.Line("//    padded with zeros to whole vectors), into grid (its forward values are no longer needed).");
+        w.Line($"grid.Slice(0, {Int((long)positions * fp)}).Clear();");
+        w.Open();
+        w.Line($"ref {c.T} from = ref {c.Reference("delta")};");
+        w.Open($"for (int f = 0; f < {Int(filters)}; f++)");
+        w.Open($"for (int q = 0; q < {Int(positions)}; q++)");
+        w.Line($"{U}.Add(ref deltas, {Sum(Times(fp, "q"), "f")}) = {U}.Add(ref from, {Sum(Times(positions, "f"), "q")});");
+        w.Close();
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line($"// 3. dE/db[f] = sum_p deltaT[p, f]; dE/dw[f, k] = sum_p deltaT[p, f] * in_pad at tap k = sum over y, x of deltaT[y * {Output.Width} + x, f] * stage[taps[k] + y * {PhaseWidth} + x],");
+        w.Line($"//    added into gradient[{BiasOffset} + f] and gradient[{WeightOffset} + {Taps} * f + k]: a vector of filters at a time (one lane per filter), 8 taps");
+        w.Line("//    per pass over the positions, the stage value broadcast to every lane.");
+        w.Line($"ref {c.T} gradients = ref {c.Reference("gradient")};");
+        w.Line($"ref {c.T} sums = ref {U}.Add(ref deltas, {Int((long)positions * fp)});");
+        WriteBothWidths(w, c, flavor =>
+        {
+            string v = flavor.Type;
+            w.Open($"for (int f = 0; f < {Int(filters)}; f += {flavor.Count})");
+            w.Line($"ref {c.T} df = ref {U}.Add(ref deltas, f);");
+            w.Line($"int lanes = global::System.Math.Min({flavor.Count}, {Int(filters)} - f);");
+            if (_spec.Bias)
+            {
+                w.Open();
+                w.Line($"{v} sum = {flavor.Zero};");
+                w.Open($"for (int q = 0; q < {Int(positions)}; q++)");
+                w.Line($"sum += {flavor.Load("df", Times(fp, "q"))};");
+                w.Close();
+                w.Line(flavor.Store("sums", "0", "sum"));
+                w.Open("for (int lane = 0; lane < lanes; lane++)");
+                w.Line($"gradient[{Sum(Int(BiasOffset), "f")} + lane] += {U}.Add(ref sums, lane);");
+                w.Close();
+                w.Close();
+            }
+
+            WriteBlocks(w, "k", 0, Taps, 8, (tapCount, k) =>
+            {
+                var us = Enumerable.Range(0, tapCount).ToList();
+                foreach (int u in us)
+                {
+                    w.Line($"ref {c.T} x{u} = ref {U}.Add(ref src, {U}.Add(ref taps, {Plus(k, u)}));");
+                }
+
+                w.Line($"{v} {string.Join(", ", us.Select(u => $"s{u} = {flavor.Zero}"))};");
+                w.Open($"for (int y = 0; y < {Int(Output.Height)}; y++)");
+                w.Line($"ref {c.T} row = ref {U}.Add(ref df, {Times((long)Output.Width * fp, "y")});");
+                w.Line($"int q0 = {Times(PhaseWidth, "y")};");
+                w.Open($"for (int x = 0; x < {Int(Output.Width)}; x++)");
+                w.Line($"{v} d = {flavor.Load("row", Times(fp, "x"))};");
+                foreach (int u in us)
+                {
+                    w.Line($"s{u} = {flavor.MultiplyAdd("d", flavor.Broadcast($"{U}.Add(ref x{u}, q0 + x)"), $"s{u}")};");
+                }
+
+                w.Close();
+                w.Close();
+                w.Line("// Each filter's sums into its gradient row: the vectors stored side by side, then added lane by lane.");
+                foreach (int u in us)
+                {
+                    w.Line(flavor.Store("sums", Int(u * CodeContext.WidestVector), $"s{u}"));
+                }
+
+                w.Open("for (int lane = 0; lane < lanes; lane++)");
+                w.Line($"ref {c.T} g = ref {U}.Add(ref gradients, {Sum(Int(WeightOffset), Times(Taps, "(f + lane)"), k)});");
+                foreach (int u in us)
+                {
+                    w.Line($"{U}.Add(ref g, {Int(u)}) += {U}.Add(ref sums, {Sum(Int(u * CodeContext.WidestVector), "lane")});");
+                }
+
+                w.Close();
+            });
+            w.Close();
+        });
+    }
+
     /// <summary>dstage[taps[k] + q] += sum_f w[f, k] * delta[f, q] (tap by tap: taps overlap), then dE/din from the stage's layout.</summary>
     private void WriteInputGradient(SourceWriter w, CodeContext c)
     {
         string v = c.Vector;
         w.Line($"// 4. dE/din_pad at tap k = {TapName} gets w[f, k] * delta[f, q] from every filter f and grid position q: dstage[taps[k] + q] += sum_f w[f, k] * delta[f, q].");
-        w.Line("//    Tap by tap (two taps' runs overlap), 4 vectors of q at a time, the filters' terms summed in registers.");
+        w.Line("//    4 taps x 2 vectors of q at a time: the filters' terms summed in registers (8 independent sums), then added into the");
+        w.Line("//    stage gradient tap after tap (two taps' runs overlap).");
         w.Line($"stageGradient.Slice(0, {Int(StageValues)}).Clear();");
         w.Line($"ref {c.T} dsrc = ref {c.Reference("stageGradient")};");
         w.Line($"ref {c.T} wts = ref {U}.Add(ref pRef, {Int(WeightOffset)});");
@@ -660,28 +781,50 @@ internal sealed class ConvEmitter : SpatialLayer
                 w.Line($"ref {c.T} groupGradient = ref {U}.Add(ref dsrc, {Times((long)GroupChannels * ChannelStride, "g")});");
             }
 
-            w.Open($"for (int k = 0; k < {Int(Taps)}; k++)");
-            w.Line($"ref {c.T} target = ref {U}.Add(ref {groupTarget}, {U}.Add(ref taps, k));");
-            WriteVectorCascade(w, flavor, GridValues, 4, vectors =>
+            // Depthwise layers (few filters per group) add each tap's terms over the whole grid before the next tap: neighbouring
+            // taps' runs overlap by all but one value, and a load right after a store it overlaps waits for the store.
+            int tapBlock = GroupFilters >= 4 ? 4 : 1;
+            WriteBlocks(w, "k", 0, Taps, tapBlock, (tapCount, k) =>
             {
-                var us = Enumerable.Range(0, vectors).ToList();
-                w.Line($"{v} {string.Join(", ", us.Select(u => $"t{u} = {flavor.Load("target", flavor.At("q", u))}"))};");
-                w.Open($"for (int fl = 0; fl < {Int(GroupFilters)}; fl++)");
-                string f = firstFilter == "0" ? "fl" : $"{firstFilter} + fl";
-                w.Line($"{v} wk = {flavor.Broadcast($"{U}.Add(ref wts, {Times(Taps, Paren(f))} + k)")};");
-                w.Line($"ref {c.T} d = ref {U}.Add(ref deltas, {Times(GridValues, Paren(f))});");
-                foreach (int u in us)
+                var ts = Enumerable.Range(0, tapCount).ToList();
+                foreach (int t in ts)
                 {
-                    w.Line($"t{u} = {flavor.MultiplyAdd("wk", flavor.Load("d", flavor.At("q", u)), $"t{u}")};");
+                    w.Line($"ref {c.T} target{t} = ref {U}.Add(ref {groupTarget}, {U}.Add(ref taps, {Plus(k, t)}));");
                 }
 
-                w.Close();
-                foreach (int u in us)
+                WriteVectorCascade(w, flavor, GridValues, tapBlock == 1 ? 4 : 2, vectors =>
                 {
-                    w.Line(flavor.Store("target", flavor.At("q", u), $"t{u}"));
-                }
+                    var us = Enumerable.Range(0, vectors).ToList();
+                    w.Line($"{v} {string.Join(", ", ts.SelectMany(t => us.Select(u => $"t{t}_{u} = {flavor.Zero}")))};");
+                    w.Open($"for (int fl = 0; fl < {Int(GroupFilters)}; fl++)");
+                    string f = firstFilter == "0" ? "fl" : $"{firstFilter} + fl";
+                    w.Line($"ref {c.T} d = ref {U}.Add(ref deltas, {Times(GridValues, Paren(f))});");
+                    w.Line($"ref {c.T} wf = ref {U}.Add(ref wts, {Times(Taps, Paren(f))});");
+                    foreach (int u in us)
+                    {
+                        w.Line($"{v} d{u} = {flavor.Load("d", flavor.At("q", u))};");
+                    }
+
+                    foreach (int t in ts)
+                    {
+                        w.Line($"{v} w{t} = {flavor.Broadcast($"{U}.Add(ref wf, {Plus(k, t)})")};");
+                        foreach (int u in us)
+                        {
+                            w.Line($"t{t}_{u} = {flavor.MultiplyAdd($"w{t}", $"d{u}", $"t{t}_{u}")};");
+                        }
+                    }
+
+                    w.Close();
+                    w.Line("// Into the stage gradient tap after tap (their runs overlap, so each adds to what the one before stored).");
+                    foreach (int t in ts)
+                    {
+                        foreach (int u in us)
+                        {
+                            w.Line(flavor.Store($"target{t}", flavor.At("q", u), $"{flavor.Load($"target{t}", flavor.At("q", u))} + t{t}_{u}"));
+                        }
+                    }
+                });
             });
-            w.Close();
         }));
         string at = Is1D ? $"dE/din[c, x] = dstage at in_pad[c, x + {_spec.PadLeft}]" : $"dE/din[c, y, x] = dstage at in_pad[c, y + {_spec.PadTop}, x + {_spec.PadLeft}]";
         w.Line(Strided ? $"// {at} (in its phase); the padding's gradient is dropped." : $"// {at}; the padding's gradient is dropped.");

@@ -170,6 +170,11 @@ internal sealed class PoolEmitter : SpatialLayer
         }
     }
 
+    /// <summary>A bool as 0 or 1 without a branch (a compare of floats feeding a select would be a jump, and a window's maximum is
+    /// where the data puts it: a branch per tap, mispredicted half the time, made the sensor network's Forward take twice as long
+    /// on changing inputs). The maximum itself goes through VectorMath.Max (maxss), which keeps the first of equal values.</summary>
+    private static string Flag(string condition) => $"{U}.As<bool, byte>(ref {condition})";
+
     private void WriteUnrolledWindow(SourceWriter w, CodeContext c, bool backward)
     {
         string t = c.T;
@@ -188,15 +193,11 @@ internal sealed class PoolEmitter : SpatialLayer
                 w.Line($"{t} v{offset} = {U}.Add(ref window, {Int(offset)});");
                 if (backward)
                 {
-                    w.Open($"if (v{offset} > m)");
-                    w.Line($"m = v{offset};");
-                    w.Line($"best = {Int(offset)};");
-                    w.Close();
+                    w.Line($"bool later{offset} = v{offset} > m;");
+                    w.Line($"best += {Flag($"later{offset}")} * ({Int(offset)} - best);");
                 }
-                else
-                {
-                    w.Line($"m = v{offset} > m ? v{offset} : m;");
-                }
+
+                w.Line($"m = {VM}.Max(v{offset}, m);");
             }
 
             w.Line(backward
@@ -243,7 +244,10 @@ internal sealed class PoolEmitter : SpatialLayer
         if (Max)
         {
             w.Line($"{t} m = {t}.NegativeInfinity;");
-            w.Line("int best = -1;");
+            if (backward)
+            {
+                w.Line("int best = -1;");
+            }
         }
         else if (backward)
         {
@@ -285,10 +289,13 @@ internal sealed class PoolEmitter : SpatialLayer
         if (Max)
         {
             w.Line($"{t} v = {U}.Add(ref source, from);");
-            w.Open("if (v > m || best < 0)");
-            w.Line("m = v;");
-            w.Line("best = from;");
-            w.Close();
+            if (backward)
+            {
+                w.Line("bool first = (v > m) | (best < 0);");
+                w.Line($"best += {Flag("first")} * (from - best);");
+            }
+
+            w.Line($"m = {VM}.Max(v, m);");
         }
         else if (backward)
         {
