@@ -20,7 +20,7 @@ public sealed class TargetFrameworkTests
     public void GeneratedCodeCompilesForNet8WithCSharp12()
     {
         // Every kind of emitted code: lane-per-sample TrainBatch (float, small; squared error and cross-entropy),
-        // unrolled and looped layers, softmax, every activation, double precision.
+        // unrolled and looped layers, softmax, every activation, double precision, convolutions and pooling of every kind.
         const string source = """
             using NetCompiler;
 
@@ -50,6 +50,20 @@ public sealed class TargetFrameworkTests
             [Dense(24, Activation.Tanh)]
             [Dense(3, Activation.Identity)]
             public partial class Precise { }
+
+            [Network(1, 8, 8, Loss = Loss.CrossEntropy)]
+            [Conv2D(8, 3, Activation.ReLU, Padding = 1)]
+            [MaxPool2D(2, Padding = 1)]
+            [Conv2D(8, 3, Activation.Tanh, Groups = 8, Stride = 2, Same = true)]
+            [AvgPool2D(2)]
+            [Dense(10, Activation.Softmax)]
+            public partial class Cnn { }
+
+            [Network(3, 32, Precision = Precision.Double)]
+            [Conv1D(4, 5, Activation.Sigmoid, Dilation = 2)]
+            [MaxPool1D(3, Stride = 2)]
+            [GlobalAvgPool]
+            public partial class Sequence { }
             """;
 
         string[] symbols = { "NET", "NET8_0", "NETCOREAPP", "NET5_0_OR_GREATER", "NET6_0_OR_GREATER", "NET7_0_OR_GREATER", "NET8_0_OR_GREATER", "NETCOREAPP3_0_OR_GREATER", "NETCOREAPP3_1_OR_GREATER", "RELEASE" };

@@ -133,8 +133,11 @@ internal static partial class NetworkEmitter
         {
             foreach (LayerPlan layer in tail.Layers)
             {
+                // A training step: the forward sums, the gradient, and backpropagation into the layer before (for the first
+                // Dense layer, into the spatial layers' values when one of them has parameters).
+                bool into = layer.Index > 0 || plan.NeedsGradientOf(plan.Last.Index);
                 long forward = layer.Weights;
-                long training = 2L * layer.Weights;
+                long training = (2L * layer.Weights) + (into ? layer.Weights : 0);
                 forwardTotal += forward;
                 trainingTotal += training;
                 string parameters = layer.Bias

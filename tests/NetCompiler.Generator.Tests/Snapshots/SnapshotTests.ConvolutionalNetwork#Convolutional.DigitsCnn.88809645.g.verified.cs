@@ -15,8 +15,8 @@ namespace Convolutional
     /// 1      MaxPool2D 2x2                 8x4x4   -           -                                 0      0             0              512
     /// 2      Conv2D kernel 3x3, padding 1  16x4x4  ReLU        w p[80..1231], b p[1232..1247]    4672   18432         55296          4288
     /// 3      MaxPool2D 2x2                 16x2x2  -           -                                 0      0             0              256
-    /// 4      Dense (looped)                10      Softmax     w p[1248..1887], b p[1888..1897]  2600   640           1280           40
-    /// total                                                    1898                              7592   23680         65792
+    /// 4      Dense (looped)                10      Softmax     w p[1248..1887], b p[1888..1897]  2600   640           1920           40
+    /// total                                                    1898                              7592   23680         66432
     /// loss: CrossEntropy, E = -sum_k d_k * ln y_k (cross-entropy)
     /// stack: Forward/ComputeLoss 10000 bytes, Gradient/Train/TrainBatch 120 bytes;
     /// heap: the parameters, 15232 bytes of training workspace per thread that trains, 7656 bytes allocated once by the first Train/TrainBatch

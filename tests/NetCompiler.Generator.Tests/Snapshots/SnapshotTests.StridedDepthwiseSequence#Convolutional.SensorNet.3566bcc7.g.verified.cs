@@ -15,8 +15,8 @@ namespace Convolutional
     /// 1      Conv1D kernel 3, padding 1, depthwise, no bias  4x8     LeakyReLU   w p[28..39]               96     96            288            1152
     /// 2      AvgPool1D 3, stride 1, padding 1                4x8     -           -                         0      0             0              256
     /// 3      GlobalAvgPool                                   4x1     -           -                         0      0             0              32
-    /// 4      Dense (unrolled)                                2       Sigmoid     w p[40..47], b p[48..49]  80     8             16             16
-    /// total                                                                      50                        400    296           688
+    /// 4      Dense (unrolled)                                2       Sigmoid     w p[40..47], b p[48..49]  80     8             24             16
+    /// total                                                                      50                        400    296           696
     /// loss: MeanSquaredError, E = (1/n) * sum_k (d_k - y_k)^2, n = 2
     /// stack: Forward/ComputeLoss 2944 bytes, Gradient/Train/TrainBatch 0 bytes;
     /// heap: the parameters, 5056 bytes of training workspace per thread that trains, 464 bytes allocated once by the first Train/TrainBatch
