@@ -1251,14 +1251,14 @@ namespace Convolutional
             }
 
             // 3. The output: the first 8 columns of each grid row (out[f, y, x] = grid[f * 80 + y * 10 + x]).
-            ref float grids = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
-            ref float outputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref float compactValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref float gridValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
             for (int f = 0; f < 8; f++)
             {
                 for (int y = 0; y < 8; y++)
                 {
-                    ref float from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grids, 80 * f + 10 * y);
-                    ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, 64 * f + 8 * y);
+                    ref float from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gridValues, 80 * f + 10 * y);
+                    ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref compactValues, 64 * f + 8 * y);
                     if (8 >= global::System.Numerics.Vector<float>.Count)
                     {
                         for (int x = 0; x <= 8 - global::System.Numerics.Vector<float>.Count; x += global::System.Numerics.Vector<float>.Count)
@@ -1806,14 +1806,14 @@ namespace Convolutional
             }
 
             // 3. The output: the first 4 columns of each grid row (out[f, y, x] = grid[f * 32 + y * 6 + x]).
-            ref float grids = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
-            ref float outputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref float compactValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref float gridValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
             for (int f = 0; f < 16; f++)
             {
                 for (int y = 0; y < 4; y++)
                 {
-                    ref float from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grids, 32 * f + 6 * y);
-                    ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, 16 * f + 4 * y);
+                    ref float from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gridValues, 32 * f + 6 * y);
+                    ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref compactValues, 16 * f + 4 * y);
                     if (4 >= global::System.Numerics.Vector<float>.Count)
                     {
                         for (int x = 0; x <= 4 - global::System.Numerics.Vector<float>.Count; x += global::System.Numerics.Vector<float>.Count)
@@ -2024,13 +2024,14 @@ namespace Convolutional
             // see only real outputs.
             grid.Slice(0, 512).Clear();
             {
-                ref float rows = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+                ref float compactValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+                ref float gridValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
                 for (int f = 0; f < 16; f++)
                 {
                     for (int y = 0; y < 4; y++)
                     {
-                        ref float from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rows, 16 * f + 4 * y);
-                        ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 32 * f + 6 * y);
+                        ref float from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref compactValues, 16 * f + 4 * y);
+                        ref float to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gridValues, 32 * f + 6 * y);
                         if (4 >= global::System.Numerics.Vector<float>.Count)
                         {
                             for (int x = 0; x <= 4 - global::System.Numerics.Vector<float>.Count; x += global::System.Numerics.Vector<float>.Count)

@@ -762,12 +762,12 @@ namespace Convolutional
             }
 
             // 3. The output: the grid's first 8 values of each filter (out[f, q] = grid[f * 16 + q]).
-            ref double grids = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
-            ref double outputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref double compactValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref double gridValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
             for (int f = 0; f < 4; f++)
             {
-                ref double from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grids, 16 * f);
-                ref double to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, 8 * f);
+                ref double from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gridValues, 16 * f);
+                ref double to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref compactValues, 8 * f);
                 if (8 >= global::System.Numerics.Vector<double>.Count)
                 {
                     for (int x = 0; x <= 8 - global::System.Numerics.Vector<double>.Count; x += global::System.Numerics.Vector<double>.Count)
@@ -1270,12 +1270,12 @@ namespace Convolutional
             }
 
             // 3. The output: the grid's first 8 values of each filter (out[f, q] = grid[f * 16 + q]).
-            ref double grids = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
-            ref double outputs = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref double compactValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref double gridValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
             for (int f = 0; f < 4; f++)
             {
-                ref double from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref grids, 16 * f);
-                ref double to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputs, 8 * f);
+                ref double from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gridValues, 16 * f);
+                ref double to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref compactValues, 8 * f);
                 if (8 >= global::System.Numerics.Vector<double>.Count)
                 {
                     for (int x = 0; x <= 8 - global::System.Numerics.Vector<double>.Count; x += global::System.Numerics.Vector<double>.Count)
@@ -1327,11 +1327,12 @@ namespace Convolutional
             // see only real outputs.
             grid.Slice(0, 64).Clear();
             {
-                ref double rows = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+                ref double compactValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(delta);
+                ref double gridValues = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(grid);
                 for (int f = 0; f < 4; f++)
                 {
-                    ref double from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rows, 8 * f);
-                    ref double to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref deltas, 16 * f);
+                    ref double from = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref compactValues, 8 * f);
+                    ref double to = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gridValues, 16 * f);
                     if (8 >= global::System.Numerics.Vector<double>.Count)
                     {
                         for (int x = 0; x <= 8 - global::System.Numerics.Vector<double>.Count; x += global::System.Numerics.Vector<double>.Count)

@@ -448,24 +448,39 @@ internal sealed class ConvEmitter : SpatialLayer
         w.Line(PhaseWidth == width || GridRows == 1
             ? $"// 3. The output: the grid's first {Output.Positions} values of each filter (out[f, q] = grid[f * {GridValues} + q])."
             : $"// 3. The output: the first {width} columns of each grid row (out[f, y, x] = grid[f * {GridValues} + y * {PhaseWidth} + x]).");
-        w.Line($"ref {c.T} grids = ref {c.Reference("grid")};");
-        w.Line($"ref {c.T} outputs = ref {c.Reference("output")};");
+        WriteGridCopies(w, c, "output", "grid", toGrid: false);
+    }
+
+    /// <summary>
+    /// Copies each filter's values between a compact span (<paramref name="compact"/>: [filters, height, width]) and the grid
+    /// (<paramref name="grid"/>: [filters, GridValues], rows of the grid's width): whole filters where the rows are as wide,
+    /// else row by row. <paramref name="toGrid"/>: compact to grid, else grid to compact.
+    /// </summary>
+    private void WriteGridCopies(SourceWriter w, CodeContext c, string compact, string grid, bool toGrid)
+    {
+        int width = Output.Width;
+        w.Line($"ref {c.T} compactValues = ref {c.Reference(compact)};");
+        w.Line($"ref {c.T} gridValues = ref {c.Reference(grid)};");
+        string From(string compactAt, string gridAt) => toGrid ? $"ref {U}.Add(ref compactValues, {compactAt})" : $"ref {U}.Add(ref gridValues, {gridAt})";
+        string To(string compactAt, string gridAt) => toGrid ? $"ref {U}.Add(ref gridValues, {gridAt})" : $"ref {U}.Add(ref compactValues, {compactAt})";
+        w.Open($"for (int f = 0; f < {Int(_spec.Filters)}; f++)");
         if (PhaseWidth == width || GridRows == 1)
         {
-            w.Open($"for (int f = 0; f < {Int(_spec.Filters)}; f++)");
-            w.Line($"ref {c.T} from = ref {U}.Add(ref grids, {Times(GridValues, "f")});");
-            w.Line($"ref {c.T} to = ref {U}.Add(ref outputs, {Times(Output.Positions, "f")});");
+            string compactAt = Times(Output.Positions, "f"), gridAt = Times(GridValues, "f");
+            w.Line($"ref {c.T} from = {From(compactAt, gridAt)};");
+            w.Line($"ref {c.T} to = {To(compactAt, gridAt)};");
             WriteRowCopy(w, c, Output.Positions);
+        }
+        else
+        {
+            w.Open($"for (int y = 0; y < {Int(Output.Height)}; y++)");
+            string compactAt = Sum(Times(Output.Positions, "f"), Times(width, "y")), gridAt = Sum(Times(GridValues, "f"), Times(PhaseWidth, "y"));
+            w.Line($"ref {c.T} from = {From(compactAt, gridAt)};");
+            w.Line($"ref {c.T} to = {To(compactAt, gridAt)};");
+            WriteRowCopy(w, c, width);
             w.Close();
-            return;
         }
 
-        w.Open($"for (int f = 0; f < {Int(_spec.Filters)}; f++)");
-        w.Open($"for (int y = 0; y < {Int(Output.Height)}; y++)");
-        w.Line($"ref {c.T} from = ref {U}.Add(ref grids, {Sum(Times(GridValues, "f"), Times(PhaseWidth, "y"))});");
-        w.Line($"ref {c.T} to = ref {U}.Add(ref outputs, {Sum(Times(Output.Positions, "f"), Times(width, "y"))});");
-        WriteRowCopy(w, c, width);
-        w.Close();
         w.Close();
     }
 
@@ -556,7 +571,6 @@ internal sealed class ConvEmitter : SpatialLayer
         {
             w.Line(Is1D ? "// 1. delta[f, x] = dE/do[f, x] (Identity: f' = 1)." : "// 1. delta[f, y, x] = dE/do[f, y, x] (Identity: f' = 1).");
         }
-
     }
 
     /// <summary>The deltas laid out on the output grid (zeros elsewhere), for the sums over the grid.</summary>
@@ -566,27 +580,7 @@ internal sealed class ConvEmitter : SpatialLayer
         w.Line("// see only real outputs.");
         w.Line($"grid.Slice(0, {Int(GridLength)}).Clear();");
         w.Open();
-        w.Line($"ref {c.T} rows = ref {c.Reference("delta")};");
-        int width = Output.Width;
-        if (PhaseWidth == width || GridRows == 1)
-        {
-            w.Open($"for (int f = 0; f < {Int(_spec.Filters)}; f++)");
-            w.Line($"ref {c.T} from = ref {U}.Add(ref rows, {Times(Output.Positions, "f")});");
-            w.Line($"ref {c.T} to = ref {U}.Add(ref deltas, {Times(GridValues, "f")});");
-            WriteRowCopy(w, c, Output.Positions);
-            w.Close();
-        }
-        else
-        {
-            w.Open($"for (int f = 0; f < {Int(_spec.Filters)}; f++)");
-            w.Open($"for (int y = 0; y < {Int(Output.Height)}; y++)");
-            w.Line($"ref {c.T} from = ref {U}.Add(ref rows, {Sum(Times(Output.Positions, "f"), Times(width, "y"))});");
-            w.Line($"ref {c.T} to = ref {U}.Add(ref deltas, {Sum(Times(GridValues, "f"), Times(PhaseWidth, "y"))});");
-            WriteRowCopy(w, c, width);
-            w.Close();
-            w.Close();
-        }
-
+        WriteGridCopies(w, c, "delta", "grid", toGrid: true);
         w.Close();
     }
 
