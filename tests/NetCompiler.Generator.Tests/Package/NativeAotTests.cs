@@ -32,7 +32,7 @@ public sealed class NativeAotTests
 
             ExternalProcess.ProcessResult run = ExternalProcess.Run(binary, output, TimeSpan.FromMinutes(5), null);
             Assert.True(run.ExitCode == 0, "the binary failed" + run.Describe());
-            Assert.Contains("allocated over 1,000,000 inferences after warm-up: 0 bytes", run.Output);
+            Assert.Contains("iris: allocated over 1,000,000 inferences after warm-up: 0 bytes", run.Output);
             Assert.Contains("digits: allocated over 100,000 inferences after warm-up: 0 bytes", run.Output);
             for (int digit = 0; digit < 10; digit++)
             {
