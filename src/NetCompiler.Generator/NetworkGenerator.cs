@@ -155,9 +155,19 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
 
         double[]? values = SafetensorsFile.TryRead(file.Bytes.ToArray(), ParameterLayout.Of(network), out string error);
-        return values is null
-            ? new BakedResult(network, new BakeProblem(DiagnosticDescriptors.BakedParametersInvalid, error))
-            : new BakedResult(network with { BakedValues = values.ToEquatableArray() }, null);
+        if (values is null)
+        {
+            return new BakedResult(network, new BakeProblem(DiagnosticDescriptors.BakedParametersInvalid, error));
+        }
+
+        if (network.HasNormalization)
+        {
+            // Inference only: Dropout goes, each BatchNorm folds into the layer before it.
+            (EquatableArray<LayerSpec> layers, double[] folded) = BatchNormFolding.Fold(network, values);
+            return new BakedResult(network with { Layers = layers, BakedValues = folded.ToEquatableArray() }, null);
+        }
+
+        return new BakedResult(network with { BakedValues = values.ToEquatableArray() }, null);
     }
 
     private static ParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

@@ -223,10 +223,10 @@ public class DiagnosticTests
     [Fact]
     public void NC0014_BakedNetworkTooLarge() => AssertDiagnostic("""
         [Network(784, BakedParameters = "mnist.safetensors")]
-        [Dense(512, Activation.ReLU)]
+        [Dense(1024, Activation.ReLU)]
         [Dense(10, Activation.Softmax)]
         public partial class Mnist { }
-        """, "NC0014", DiagnosticSeverity.Error, "BakedParameters = \"mnist.safetensors\"", "'Mnist'", "407050 parameters", "262144", "LoadParameters");
+        """, "NC0014", DiagnosticSeverity.Error, "BakedParameters = \"mnist.safetensors\"", "'Mnist'", "814090 parameters", "524288", "LoadParameters");
 
     [Fact]
     public void NC0015_DenseWithoutNetwork() => AssertDiagnostic("""
@@ -458,6 +458,40 @@ public class DiagnosticTests
         {{layers}}
         public partial class Net { }
         """, "NC0028", DiagnosticSeverity.Error, "Loss = Loss.CrossEntropy", "ends with a " + last + " layer", "Dense(n, Activation.Softmax)");
+
+    [Theory]
+    [InlineData("[Network(4)]\n[BatchNorm]\n[Dense(2)]", "BatchNorm", "Layer 0", "at the start of the network")]
+    [InlineData("[Network(4)]\n[Dense(3)]\n[BatchNorm]\n[BatchNorm]\n[Dense(2)]", "BatchNorm", "Layer 2", "right after another BatchNorm layer")]
+    [InlineData("[Network(4)]\n[Dense(3)]\n[Dropout(0.5)]\n[BatchNorm]\n[Dense(2)]", "BatchNorm", "Layer 2", "after a Dropout layer")]
+    [InlineData("[Network(1, 8, 8)]\n[MaxPool2D(2)]\n[BatchNorm]\n[Dense(2)]", "BatchNorm", "Layer 1", "after a MaxPool2D layer")]
+    [InlineData("[Network(1, 8, 8)]\n[Conv2D(2, 3)]\n[GlobalAvgPool]\n[BatchNorm]\n[Dense(2)]", "BatchNorm", "Layer 2", "after a GlobalAvgPool layer")]
+    public void NC0029_BatchNormMisplaced(string declaration, string span, string layer, string where) => AssertDiagnostic($$"""
+        {{declaration}}
+        public partial class Net { }
+        """, "NC0029", DiagnosticSeverity.Error, span, layer, where, "directly after a [Dense]");
+
+    [Fact]
+    public void NC0030_DropoutLast() => AssertDiagnostic("""
+        [Network(4)]
+        [Dense(3)]
+        [Dropout(0.5)]
+        public partial class Net { }
+        """, "NC0030", DiagnosticSeverity.Error, "Dropout(0.5)", "Layer 1", "at the end of the network");
+
+    [Theory]
+    [InlineData("[Dropout(1.0)]", "1.0", "p = 1", "[0, 1)")]
+    [InlineData("[Dropout(-0.1)]", "-0.1", "p = -0.1", "[0, 1)")]
+    [InlineData("[BatchNorm(Epsilon = 0)]", "Epsilon = 0", "Epsilon = 0", "positive and finite")]
+    [InlineData("[BatchNorm(Epsilon = double.PositiveInfinity)]", "Epsilon = double.PositiveInfinity", "Epsilon = Infinity", "positive and finite")]
+    [InlineData("[BatchNorm(Momentum = 1.5)]", "Momentum = 1.5", "Momentum = 1.5", "[0, 1]")]
+    [InlineData("[BatchNorm(Momentum = double.NaN)]", "Momentum = double.NaN", "Momentum = NaN", "[0, 1]")]
+    public void NC0020_NormalizationArgumentOutOfRange(string layer, string span, string setting, string rule) => AssertDiagnostic($$"""
+        [Network(4)]
+        [Dense(3)]
+        {{layer}}
+        [Dense(2)]
+        public partial class Net { }
+        """, "NC0020", DiagnosticSeverity.Error, span, "Layer 1", setting, rule);
 
     [Fact]
     public void NC0014_ConvolutionWorkingMemoryTooLarge() => AssertDiagnostic("""

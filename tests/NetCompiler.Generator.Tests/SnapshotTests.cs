@@ -159,4 +159,23 @@ public class SnapshotTests
         [Dense(2, Activation.Sigmoid)]
         public partial class SensorNet { }
         """);
+
+    [Fact]
+    public void BatchNormAndDropout() => Verify("""
+        using NetCompiler;
+
+        namespace Normalized;
+
+        // A convolution and a Dense layer each normalized by a BatchNorm (which applies their activations), a Dropout,
+        // and a softmax output: emitted batch-first (training over all rows, layer by layer).
+        [Network(1, 6, 6, Loss = Loss.CrossEntropy)]
+        [Conv2D(4, 3, Activation.ReLU, Padding = 1)]
+        [BatchNorm]
+        [MaxPool2D(2)]
+        [Dense(8, Activation.Tanh)]
+        [BatchNorm(Momentum = 0.2)]
+        [Dropout(0.25)]
+        [Dense(3, Activation.Softmax)]
+        public partial class NormNet { }
+        """);
 }

@@ -13,8 +13,30 @@ namespace NetCompiler.Tests
 
         private static readonly Lazy<Dictionary<string, Type>> ByName = new(() =>
             typeof(NetworkCatalog).Assembly.GetTypes()
-                .Where(t => t.GetCustomAttribute<NetworkAttribute>(inherit: false) is { BakedParameters: null })
+                .Where(t => t.GetCustomAttribute<NetworkAttribute>(inherit: false) is { BakedParameters: null } && !IsNormalized(t))
                 .ToDictionary(NameOf, t => t, StringComparer.Ordinal));
+
+        private static readonly Lazy<Dictionary<string, Type>> NormalizedByName = new(() =>
+            typeof(NetworkCatalog).Assembly.GetTypes()
+                .Where(t => t.GetCustomAttribute<NetworkAttribute>(inherit: false) is { BakedParameters: null } && IsNormalized(t) && t.Namespace != "NetCompiler.Tests.MLPerf")
+                .ToDictionary(NameOf, t => t, StringComparer.Ordinal));
+
+        /// <summary>Whether a network has BatchNorm or Dropout layers (which behave differently in training: NormalizationTests drives them).</summary>
+        public static bool IsNormalized(Type t) =>
+            t.GetCustomAttributes<BatchNormAttribute>(inherit: false).Any() || t.GetCustomAttributes<DropoutAttribute>(inherit: false).Any();
+
+        /// <summary>The theory data: short names of the networks with BatchNorm or Dropout whose precision is <typeparamref name="T"/> (not the MLPerf models: MLPerfTests compares those with PyTorch).</summary>
+        public static IEnumerable<object[]> NormalizedOf<T>()
+        {
+            Precision wanted = typeof(T) == typeof(float) ? Precision.Single : Precision.Double;
+            return NormalizedByName.Value
+                .Where(kv => kv.Value.GetCustomAttribute<NetworkAttribute>()!.Precision == wanted)
+                .Select(kv => kv.Key)
+                .OrderBy(n => n, StringComparer.Ordinal)
+                .Select(n => new object[] { n });
+        }
+
+        public static Type ResolveNormalized(string name) => NormalizedByName.Value[name];
 
         public static IReadOnlyCollection<Type> All => ByName.Value.Values;
 

@@ -18,7 +18,13 @@ internal static class SafetensorsFile
 {
     private const long MaxHeaderBytes = 100_000_000;
 
-    /// <summary>Decodes <paramref name="file"/> into the network's parameter layout; returns null and a reason on failure.</summary>
+    /// <summary>The tensors of a layer by role: weight, bias, and a BatchNorm's running_mean, running_var, num_batches_tracked.</summary>
+    private static readonly string[] Roles = { "weight", "bias", "running_mean", "running_var", "num_batches_tracked" };
+
+    /// <summary>
+    /// Decodes <paramref name="file"/> into the network's parameter layout, followed by the running statistics of its
+    /// BatchNorm layers (each one's mean, then its variance); returns null and a reason on failure.
+    /// </summary>
     public static double[]? TryRead(byte[] file, IReadOnlyList<ParameterTensors> layers, out string error)
     {
         error = string.Empty;
@@ -100,32 +106,37 @@ internal static class SafetensorsFile
         }
 
         // Map tensor names to layers: NetCompiler's names, or PyTorch nn.Sequential indices.
-        var byLayer = new List<(string? Weight, string? Bias)>();
+        var byLayer = new List<string?[]>();
         bool ours = tensors.Keys.Any(k => k.StartsWith("layers.", StringComparison.Ordinal));
         if (ours)
         {
             foreach (ParameterTensors layer in layers)
             {
-                string weight = $"layers.{layer.LayerIndex.ToString(CultureInfo.InvariantCulture)}.weight";
-                string bias = $"layers.{layer.LayerIndex.ToString(CultureInfo.InvariantCulture)}.bias";
-                byLayer.Add((tensors.ContainsKey(weight) ? weight : null, tensors.ContainsKey(bias) ? bias : null));
+                string prefix = $"layers.{layer.LayerIndex.ToString(CultureInfo.InvariantCulture)}.";
+                byLayer.Add(Roles.Select(role => tensors.ContainsKey(prefix + role) ? prefix + role : null).ToArray());
             }
         }
         else
         {
-            var groups = new SortedDictionary<long, (string? Weight, string? Bias)>();
+            var groups = new SortedDictionary<long, string?[]>();
             foreach (string key in tensors.Keys)
             {
                 int dot = key.IndexOf('.');
                 string suffix = dot < 0 ? string.Empty : key.Substring(dot + 1);
                 string number = dot <= 0 ? string.Empty : key.Substring(0, dot);
-                if (number.Length == 0 || (number.Length > 1 && number[0] == '0') || !long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long index) || (suffix != "weight" && suffix != "bias"))
+                int role = Array.IndexOf(Roles, suffix);
+                if (number.Length == 0 || (number.Length > 1 && number[0] == '0') || !long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out long index) || role < 0)
                 {
-                    throw new FormatException($"unexpected tensor '{key}': expected layers.{{i}}.weight/bias or PyTorch nn.Sequential names {{n}}.weight/bias");
+                    throw new FormatException($"unexpected tensor '{key}': expected layers.{{i}}.weight/bias or PyTorch nn.Sequential names {{n}}.weight/bias (and a BatchNorm's running_mean, running_var, num_batches_tracked)");
                 }
 
-                groups.TryGetValue(index, out var group);
-                groups[index] = suffix == "weight" ? (key, group.Bias) : (group.Weight, key);
+                if (!groups.TryGetValue(index, out string?[]? group))
+                {
+                    group = new string?[Roles.Length];
+                    groups[index] = group;
+                }
+
+                group[role] = key;
             }
 
             if (groups.Count != layers.Count)
@@ -137,12 +148,13 @@ internal static class SafetensorsFile
         }
 
         var values = new List<double>();
+        var statistics = new List<double>();
         var used = new HashSet<string>(StringComparer.Ordinal);
         for (int k = 0; k < layers.Count; k++)
         {
             ParameterTensors layer = layers[k];
             int l = layer.LayerIndex;
-            (string? weight, string? bias) = byLayer[k];
+            string? weight = byLayer[k][0], bias = byLayer[k][1];
             string expectedWeight = ours ? $"layers.{l}.weight" : $"the weight of PyTorch layer {k}";
             if (weight is null)
             {
@@ -166,7 +178,47 @@ internal static class SafetensorsFile
             {
                 throw new FormatException($"tensor '{bias}' is a bias, but layer {l} is declared with Bias = false");
             }
+
+            for (int role = 2; role < Roles.Length; role++)
+            {
+                string? name = byLayer[k][role];
+                if (!layer.IsNormalization)
+                {
+                    if (name is not null)
+                    {
+                        throw new FormatException($"tensor '{name}' is a BatchNorm statistic, but layer {l} is not a BatchNorm layer");
+                    }
+
+                    continue;
+                }
+
+                if (role == 4)
+                {
+                    // num_batches_tracked: counts training batches, no part of the computation.
+                    if (name is not null)
+                    {
+                        if (tensors[name].DType != "I64")
+                        {
+                            throw new FormatException($"tensor '{name}' must be an I64 counter, as PyTorch writes it");
+                        }
+
+                        used.Add(name);
+                    }
+
+                    continue;
+                }
+
+                if (name is null)
+                {
+                    throw new FormatException($"missing tensor {(ours ? $"layers.{l}." : $"the {Roles[role]} of PyTorch layer {k}: ")}{Roles[role]} of shape [{layer.WeightShape[0]}] (BatchNorm layer {l})");
+                }
+
+                ReadTensor(file, headerLength, name, tensors[name], new long[] { layer.WeightShape[0] }, statistics);
+                used.Add(name);
+            }
         }
+
+        values.AddRange(statistics);
 
         string? extra = tensors.Keys.FirstOrDefault(k => !used.Contains(k));
         if (extra is not null)
@@ -209,9 +261,9 @@ internal static class SafetensorsFile
             throw new FormatException($"tensor '{name}' needs dtype, shape and data_offsets [begin, end]");
         }
 
-        if (dtype != "F32" && dtype != "F64")
+        if (dtype != "F32" && dtype != "F64" && dtype != "I64")
         {
-            throw new FormatException($"tensor '{name}' has dtype {dtype}; only F32 and F64 are supported");
+            throw new FormatException($"tensor '{name}' has dtype {dtype}; only F32 and F64 are supported (and I64 for num_batches_tracked)");
         }
 
         long count = 1;
@@ -241,6 +293,11 @@ internal static class SafetensorsFile
 
     private static void ReadTensor(byte[] file, ulong headerLength, string name, (string DType, long[] Shape, long Begin, long End) tensor, long[] expectedShape, List<double> values)
     {
+        if (tensor.DType == "I64")
+        {
+            throw new FormatException($"tensor '{name}' has dtype I64; only F32 and F64 are supported for parameters");
+        }
+
         if (!tensor.Shape.SequenceEqual(expectedShape))
         {
             throw new FormatException($"tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}], but the network needs [{string.Join(", ", expectedShape)}]");

@@ -156,4 +156,14 @@ internal static class DiagnosticDescriptors
         "NC0028",
         "CrossEntropy needs a Dense output layer",
         "The network '{0}' uses Loss.CrossEntropy but ends with a {1} layer: cross-entropy is computed from a last Dense layer's weighted sums, so end the network with [Dense(n, Activation.Softmax)] or [Dense(n, Activation.Sigmoid)], or use HalfSquaredError or MeanSquaredError");
+
+    public static readonly DiagnosticDescriptor BatchNormMisplaced = Error(
+        "NC0029",
+        "BatchNorm must follow a Dense or convolution layer",
+        "Layer {0} of '{1}' is a BatchNorm layer {2}: it normalizes the weighted sums of the layer right before it, so put it directly after a [Dense] or [Conv1D]/[Conv2D] layer (whose activation is then applied after the normalization)");
+
+    public static readonly DiagnosticDescriptor DropoutLast = Error(
+        "NC0030",
+        "Dropout cannot be the last layer",
+        "Layer {0} of '{1}' is a Dropout layer at the end of the network, where it would drop outputs that the loss compares with the targets: put it before the last layer");
 }

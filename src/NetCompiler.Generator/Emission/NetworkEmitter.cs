@@ -46,7 +46,13 @@ internal static partial class NetworkEmitter
 
     public static string Emit(NetworkSpec spec)
     {
-        // A network with convolution or pooling layers walks its layer kinds (LayeredPlan); a Dense network is one Dense stack.
+        // A trainable network with BatchNorm or Dropout runs batch-first (NormalizedPlan); one with convolution or pooling
+        // layers walks its layer kinds (LayeredPlan); a Dense network is one Dense stack.
+        if (spec.HasNormalization && !spec.IsBaked)
+        {
+            return EmitNormalized(spec);
+        }
+
         LayeredPlan? layered = spec.HasSpatialLayers ? new LayeredPlan(spec) : null;
         NetworkPlan? plan = layered is null ? new NetworkPlan(spec) : null;
         var w = new SourceWriter();
@@ -273,7 +279,7 @@ internal static partial class NetworkEmitter
     /// The members every trainable network has around its arithmetic: the parameter storage and the batch buffer, the
     /// constructor, <c>Parameters</c> and <c>InitializeParameters</c>.
     /// </summary>
-    private static void WriteStorage(SourceWriter w, CodeContext plan, NetworkSpec spec, string batchBufferSummary)
+    private static void WriteStorage(SourceWriter w, CodeContext plan, NetworkSpec spec, string batchBufferSummary, string? initializeAlso = null)
     {
         string t = plan.T;
         w.Line($"/// <summary>The parameters the generated code computes with (see <see cref=\"Parameters\"/>): pinned, from a {AlignmentBytes}-byte boundary.</summary>");
@@ -309,11 +315,22 @@ internal static partial class NetworkEmitter
         w.Line("/// initialization (limit sqrt(6 / (fan_in + fan_out))) for Sigmoid, Tanh, Identity and Softmax layers, uniform");
         w.Line("/// He initialization (limit sqrt(6 / fan_in)) for ReLU and LeakyReLU layers. The same seed gives the same");
         w.Line("/// parameters, bit for bit, on every machine.");
+        if (initializeAlso is not null)
+        {
+            w.Line("/// BatchNorm layers get gamma = 1 and beta = 0, and their running statistics start again (mean 0, variance 1, no batches");
+            w.Line("/// tracked), as PyTorch's <c>reset_parameters</c> does.");
+        }
+
         w.Line("/// </summary>");
         w.Line("/// <param name=\"seed\">Any integer; a new instance uses 0.</param>");
         w.Line(GeneratedCodeAttribute);
         w.Open("public void InitializeParameters(int seed)");
         w.Line("__Initialize(__parameters, seed);");
+        if (initializeAlso is not null)
+        {
+            w.Line(initializeAlso);
+        }
+
         w.Close();
         w.Line();
     }
@@ -697,7 +714,7 @@ internal static partial class NetworkEmitter
     {
         w.Line("/// <summary>(layer index, has bias, rank, weight shape...) per layer with parameters, for the parameter-file code.</summary>");
         w.Line(GeneratedCodeAttribute);
-        string entries = string.Join(", ", System.Linq.Enumerable.Select(ParameterLayout.Of(spec), t => $"{t.LayerIndex}, {(t.HasBias ? 1 : 0)}, {t.WeightShape.Length}, {string.Join(", ", t.WeightShape)}"));
+        string entries = string.Join(", ", System.Linq.Enumerable.Select(ParameterLayout.Of(spec), t => $"{t.LayerIndex}, {(t.IsNormalization ? 2 : t.HasBias ? 1 : 0)}, {t.WeightShape.Length}, {string.Join(", ", t.WeightShape)}"));
         w.Line($"private static global::System.ReadOnlySpan<int> __Layers => new int[] {{ {entries} }};");
     }
 

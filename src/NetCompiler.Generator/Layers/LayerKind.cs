@@ -96,6 +96,12 @@ internal sealed class LayerContext
     /// <summary>The layer's input shape, or null when an earlier layer's is unknown (it had an error).</summary>
     public TensorShape? Input { get; set; }
 
+    /// <summary>The kind of the layer right before this one, or null for the first layer.</summary>
+    public LayerKind? PreviousKind { get; set; }
+
+    /// <summary>The spec of the layer right before this one, or null for the first layer or when it had an error.</summary>
+    public LayerSpec? Previous { get; set; }
+
     /// <summary>Whether an earlier layer is a Dense layer.</summary>
     public bool AfterDense { get; set; }
 

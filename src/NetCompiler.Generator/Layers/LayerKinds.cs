@@ -1,6 +1,8 @@
 using System.Collections.Generic;
+using NetCompiler.Generator.Layers.BatchNorm;
 using NetCompiler.Generator.Layers.Conv;
 using NetCompiler.Generator.Layers.Dense;
+using NetCompiler.Generator.Layers.Dropout;
 using NetCompiler.Generator.Layers.GlobalAvgPool;
 using NetCompiler.Generator.Layers.Pool;
 
@@ -19,6 +21,8 @@ internal static class LayerKinds
         new PoolKind(PoolOperation.Average, rank: 1),
         new PoolKind(PoolOperation.Average, rank: 2),
         new GlobalAvgPoolKind(),
+        new BatchNormKind(),
+        new DropoutKind(),
     };
 
     /// <summary>The kind whose attribute class has this metadata name, or null.</summary>

@@ -26,4 +26,13 @@ internal abstract record LayerSpec
 
     /// <summary>Whether the layer has a bias vector after its weights (its length is the first weight dimension).</summary>
     public virtual bool HasBias => false;
+
+    /// <summary>
+    /// Whether the layer behaves differently in training and in inference (BatchNorm, Dropout): a network with one is
+    /// emitted batch-first (every layer over all rows before the next), since batch statistics couple the rows.
+    /// </summary>
+    public virtual bool IsNormalization => false;
+
+    /// <summary>Values the layer keeps in the network's <c>Buffers</c> (state that is not trained: running statistics).</summary>
+    public virtual int BufferCount(TensorShape input) => 0;
 }

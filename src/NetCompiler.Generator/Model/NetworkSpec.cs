@@ -36,6 +36,23 @@ internal sealed record NetworkSpec(
 {
     public bool IsBaked => BakedParameters is not null;
 
+    /// <summary>Whether any layer behaves differently in training (BatchNorm, Dropout): the network is then emitted batch-first.</summary>
+    public bool HasNormalization
+    {
+        get
+        {
+            foreach (LayerSpec layer in Layers)
+            {
+                if (layer.IsNormalization)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
     /// <summary>Whether any layer works on positions (convolution, pooling): the network is then emitted layer kind by layer kind.</summary>
     public bool HasSpatialLayers
     {

@@ -7,7 +7,8 @@ namespace NetCompiler.Generator.Model;
 /// <param name="WeightShape">[units, inputs] for Dense; [filters, in/groups, kH, kW] (2D) or [filters, in/groups, k] (1D) for a convolution.</param>
 /// <param name="HasBias">Whether a bias [WeightShape[0]] follows the weight.</param>
 /// <param name="WeightOffset">Where the weight starts in the parameter block.</param>
-internal sealed record ParameterTensors(int LayerIndex, int[] WeightShape, bool HasBias, int WeightOffset)
+/// <param name="IsNormalization">Whether the layer is a BatchNorm (gamma, beta; its running statistics are buffers).</param>
+internal sealed record ParameterTensors(int LayerIndex, int[] WeightShape, bool HasBias, int WeightOffset, bool IsNormalization = false)
 {
     public int WeightCount
     {
@@ -47,7 +48,7 @@ internal static class ParameterLayout
             LayerSpec layer = network.Layers[l];
             if (layer.WeightShape(shape) is { } weight)
             {
-                var tensor = new ParameterTensors(l, weight, layer.HasBias, offset);
+                var tensor = new ParameterTensors(l, weight, layer.HasBias, offset, layer.IsNormalization);
                 tensors.Add(tensor);
                 offset = tensor.End;
             }

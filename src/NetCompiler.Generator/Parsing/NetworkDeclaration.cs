@@ -65,7 +65,14 @@ internal sealed class LayerDeclaration
     /// <summary>A named property, or <paramref name="fallback"/> located at the attribute when it is not set.</summary>
     public ArgumentValue GetOrDefault(string name, int fallback) =>
         Arguments.TryGetValue(name, out ArgumentValue value) ? value : new ArgumentValue(fallback, Location);
+
+    /// <summary>A named <c>double</c> property, or <paramref name="fallback"/> located at the attribute when it is not set.</summary>
+    public ArgumentValue GetOrDefaultReal(string name, double fallback) =>
+        Arguments.TryGetValue(name, out ArgumentValue value) ? value : new ArgumentValue(0, Location, fallback);
 }
 
-/// <summary>An attribute argument's value (an int for enums and sizes, 0/1 for bools) and where it is written.</summary>
-internal readonly record struct ArgumentValue(int Value, Location Location);
+/// <summary>
+/// An attribute argument's value (an int for enums and sizes, 0/1 for bools) and where it is written; a <c>double</c>
+/// argument (Epsilon, Momentum, a dropout probability) has its value in <see cref="Real"/> (and 0 in <see cref="Value"/>).
+/// </summary>
+internal readonly record struct ArgumentValue(int Value, Location Location, double Real = 0);

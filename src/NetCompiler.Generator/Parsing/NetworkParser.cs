@@ -320,12 +320,12 @@ internal static class NetworkParser
         value = default;
         ImmutableArray<TypedConstant> arguments = data.ConstructorArguments;
         IMethodSymbol constructor = data.AttributeConstructor!;
-        if (index >= arguments.Length || index >= constructor.Parameters.Length || !TryGetInt(arguments[index], out int raw))
+        if (index >= arguments.Length || index >= constructor.Parameters.Length || !TryGetInt(arguments[index], out int raw, out double real))
         {
             return false;
         }
 
-        value = new ArgumentValue(raw, FindConstructorArgument(syntax, index, constructor.Parameters[index].Name)?.GetLocation() ?? syntax.GetLocation());
+        value = new ArgumentValue(raw, FindConstructorArgument(syntax, index, constructor.Parameters[index].Name)?.GetLocation() ?? syntax.GetLocation(), real);
         return true;
     }
 
@@ -337,12 +337,12 @@ internal static class NetworkParser
             {
                 AttributeArgumentSyntax? argumentSyntax = syntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name);
                 value = new ArgumentValue(0, argumentSyntax?.GetLocation() ?? syntax.GetLocation());
-                if (!TryGetInt(argument.Value, out int raw))
+                if (!TryGetInt(argument.Value, out int raw, out double real))
                 {
                     return false;
                 }
 
-                value = value with { Value = raw };
+                value = value with { Value = raw, Real = real };
                 return true;
             }
         }
@@ -402,9 +402,11 @@ internal static class NetworkParser
         return null;
     }
 
-    private static bool TryGetInt(TypedConstant constant, out int value)
+    /// <summary>An int, enum or bool constant as an int; a double or float constant in <paramref name="real"/>.</summary>
+    private static bool TryGetInt(TypedConstant constant, out int value, out double real)
     {
         value = 0;
+        real = 0;
         if (constant.Kind is TypedConstantKind.Error or TypedConstantKind.Array || constant.IsNull)
         {
             return false;
@@ -417,6 +419,12 @@ internal static class NetworkParser
                 return true;
             case bool b:
                 value = b ? 1 : 0;
+                return true;
+            case double d:
+                real = d;
+                return true;
+            case float f:
+                real = f;
                 return true;
             default:
                 return false;

@@ -42,17 +42,36 @@ namespace NetCompiler.Generated
         /// <param name="parameters">The parameter block of a network.</param>
         /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <param name="network">The name of the network type, recorded in the metadata.</param>
-        public static void Write(global::System.IO.Stream stream, global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<int> layers, string network)
+        public static void Write(global::System.IO.Stream stream, global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<int> layers, string network) =>
+            Write(stream, parameters, default, default, layers, network);
+
+        /// <summary>Writes <paramref name="parameters"/> and a network's buffers as F32 tensors, and its batch counters as I64 tensors of shape [].</summary>
+        /// <param name="stream">A writable stream; left open.</param>
+        /// <param name="parameters">The parameter block of a network.</param>
+        /// <param name="buffers">Its buffers: per BatchNorm layer the running mean, then the running variance.</param>
+        /// <param name="tracked">Per BatchNorm layer, its num_batches_tracked.</param>
+        /// <param name="layers">(layer index, hasBias (2: BatchNorm), rank, shape...) per layer with parameters.</param>
+        /// <param name="network">The name of the network type, recorded in the metadata.</param>
+        public static void Write(global::System.IO.Stream stream, global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> buffers, global::System.ReadOnlySpan<long> tracked, global::System.ReadOnlySpan<int> layers, string network)
         {
             CheckWritable(stream, network);
-            Layout layout = new Layout(layers, parameters.Length);
+            Layout layout = new Layout(layers, parameters.Length, buffers.Length, tracked.Length);
             Tensor[] tensors = layout.InFileOrder();
             byte[] file = BeginFile(tensors, network, 4, out int dataStart);
             global::System.Span<byte> data = new global::System.Span<byte>(file, dataStart, file.Length - dataStart);
             int at = 0;
             for (int t = 0; t < tensors.Length; t++)
             {
-                global::System.ReadOnlySpan<float> values = parameters.Slice(tensors[t].Offset, tensors[t].Count);
+                if (tensors[t].IsTracked)
+                {
+                    global::System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(data.Slice(at), tracked[tensors[t].Offset]);
+                    at += 8;
+                    continue;
+                }
+
+                global::System.ReadOnlySpan<float> values = tensors[t].Offset < parameters.Length
+                    ? parameters.Slice(tensors[t].Offset, tensors[t].Count)
+                    : buffers.Slice(tensors[t].Offset - parameters.Length, tensors[t].Count);
                 for (int i = 0; i < values.Length; i++, at += 4)
                 {
                     global::System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(data.Slice(at), global::System.BitConverter.SingleToInt32Bits(values[i]));
@@ -67,17 +86,36 @@ namespace NetCompiler.Generated
         /// <param name="parameters">The parameter block of a network.</param>
         /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <param name="network">The name of the network type, recorded in the metadata.</param>
-        public static void Write(global::System.IO.Stream stream, global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<int> layers, string network)
+        public static void Write(global::System.IO.Stream stream, global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<int> layers, string network) =>
+            Write(stream, parameters, default, default, layers, network);
+
+        /// <summary>Writes <paramref name="parameters"/> and a network's buffers as F64 tensors, and its batch counters as I64 tensors of shape [].</summary>
+        /// <param name="stream">A writable stream; left open.</param>
+        /// <param name="parameters">The parameter block of a network.</param>
+        /// <param name="buffers">Its buffers: per BatchNorm layer the running mean, then the running variance.</param>
+        /// <param name="tracked">Per BatchNorm layer, its num_batches_tracked.</param>
+        /// <param name="layers">(layer index, hasBias (2: BatchNorm), rank, shape...) per layer with parameters.</param>
+        /// <param name="network">The name of the network type, recorded in the metadata.</param>
+        public static void Write(global::System.IO.Stream stream, global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> buffers, global::System.ReadOnlySpan<long> tracked, global::System.ReadOnlySpan<int> layers, string network)
         {
             CheckWritable(stream, network);
-            Layout layout = new Layout(layers, parameters.Length);
+            Layout layout = new Layout(layers, parameters.Length, buffers.Length, tracked.Length);
             Tensor[] tensors = layout.InFileOrder();
             byte[] file = BeginFile(tensors, network, 8, out int dataStart);
             global::System.Span<byte> data = new global::System.Span<byte>(file, dataStart, file.Length - dataStart);
             int at = 0;
             for (int t = 0; t < tensors.Length; t++)
             {
-                global::System.ReadOnlySpan<double> values = parameters.Slice(tensors[t].Offset, tensors[t].Count);
+                if (tensors[t].IsTracked)
+                {
+                    global::System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(data.Slice(at), tracked[tensors[t].Offset]);
+                    at += 8;
+                    continue;
+                }
+
+                global::System.ReadOnlySpan<double> values = tensors[t].Offset < parameters.Length
+                    ? parameters.Slice(tensors[t].Offset, tensors[t].Count)
+                    : buffers.Slice(tensors[t].Offset - parameters.Length, tensors[t].Count);
                 for (int i = 0; i < values.Length; i++, at += 8)
                 {
                     global::System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(data.Slice(at), global::System.BitConverter.DoubleToInt64Bits(values[i]));
@@ -92,14 +130,22 @@ namespace NetCompiler.Generated
         /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
         /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
-        public static void Read(global::System.IO.Stream stream, global::System.Span<float> parameters, global::System.ReadOnlySpan<int> layers)
+        public static void Read(global::System.IO.Stream stream, global::System.Span<float> parameters, global::System.ReadOnlySpan<int> layers) =>
+            Read(stream, parameters, default, default, layers);
+
+        /// <summary>Reads a parameter file from <paramref name="stream"/> into a network's parameters, buffers and batch counters, all or nothing.</summary>
+        /// <param name="stream">A readable stream at the start of the file; read front to back and left open.</param>
+        /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
+        /// <param name="buffers">Its buffers (running statistics); unchanged unless the whole file is valid.</param>
+        /// <param name="tracked">Its batch counters (0 where the file has none); unchanged unless the whole file is valid.</param>
+        /// <param name="layers">(layer index, hasBias (2: BatchNorm), rank, shape...) per layer with parameters.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
+        public static void Read(global::System.IO.Stream stream, global::System.Span<float> parameters, global::System.Span<float> buffers, global::System.Span<long> tracked, global::System.ReadOnlySpan<int> layers)
         {
             CheckReadable(stream);
-            Layout layout = new Layout(layers, parameters.Length);
+            Layout layout = new Layout(layers, parameters.Length, buffers.Length, tracked.Length);
             Assignment[] plan = ReadFile(stream, layout, out byte[] data);
-            float[] values = new float[parameters.Length];
-            Decode(data, plan, values);
-            global::System.MemoryExtensions.CopyTo(values, parameters);
+            Store(data, plan, parameters, buffers, tracked);
         }
 
         /// <summary>Reads a parameter file from <paramref name="stream"/> into <paramref name="parameters"/>, all or nothing.</summary>
@@ -107,14 +153,22 @@ namespace NetCompiler.Generated
         /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
         /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
-        public static void Read(global::System.IO.Stream stream, global::System.Span<double> parameters, global::System.ReadOnlySpan<int> layers)
+        public static void Read(global::System.IO.Stream stream, global::System.Span<double> parameters, global::System.ReadOnlySpan<int> layers) =>
+            Read(stream, parameters, default, default, layers);
+
+        /// <summary>Reads a parameter file from <paramref name="stream"/> into a network's parameters, buffers and batch counters, all or nothing.</summary>
+        /// <param name="stream">A readable stream at the start of the file; read front to back and left open.</param>
+        /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
+        /// <param name="buffers">Its buffers (running statistics); unchanged unless the whole file is valid.</param>
+        /// <param name="tracked">Its batch counters (0 where the file has none); unchanged unless the whole file is valid.</param>
+        /// <param name="layers">(layer index, hasBias (2: BatchNorm), rank, shape...) per layer with parameters.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
+        public static void Read(global::System.IO.Stream stream, global::System.Span<double> parameters, global::System.Span<double> buffers, global::System.Span<long> tracked, global::System.ReadOnlySpan<int> layers)
         {
             CheckReadable(stream);
-            Layout layout = new Layout(layers, parameters.Length);
+            Layout layout = new Layout(layers, parameters.Length, buffers.Length, tracked.Length);
             Assignment[] plan = ReadFile(stream, layout, out byte[] data);
-            double[] values = new double[parameters.Length];
-            Decode(data, plan, values);
-            global::System.MemoryExtensions.CopyTo(values, parameters);
+            Store(data, plan, parameters, buffers, tracked);
         }
 
         /// <summary>Reads a parameter file held in memory into <paramref name="parameters"/>, all or nothing.</summary>
@@ -122,13 +176,37 @@ namespace NetCompiler.Generated
         /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
         /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
-        public static void Read(global::System.ReadOnlySpan<byte> file, global::System.Span<float> parameters, global::System.ReadOnlySpan<int> layers)
+        public static void Read(global::System.ReadOnlySpan<byte> file, global::System.Span<float> parameters, global::System.ReadOnlySpan<int> layers) =>
+            Read(file, parameters, default, default, layers);
+
+        /// <summary>Reads a parameter file held in memory into a network's parameters, buffers and batch counters, all or nothing.</summary>
+        /// <param name="file">The whole file.</param>
+        /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
+        /// <param name="buffers">Its buffers (running statistics); unchanged unless the whole file is valid.</param>
+        /// <param name="tracked">Its batch counters (0 where the file has none); unchanged unless the whole file is valid.</param>
+        /// <param name="layers">(layer index, hasBias (2: BatchNorm), rank, shape...) per layer with parameters.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
+        public static void Read(global::System.ReadOnlySpan<byte> file, global::System.Span<float> parameters, global::System.Span<float> buffers, global::System.Span<long> tracked, global::System.ReadOnlySpan<int> layers)
         {
-            Layout layout = new Layout(layers, parameters.Length);
+            Layout layout = new Layout(layers, parameters.Length, buffers.Length, tracked.Length);
             Assignment[] plan = ReadFile(file, layout, out global::System.ReadOnlySpan<byte> data);
-            float[] values = new float[parameters.Length];
-            Decode(data, plan, values);
-            global::System.MemoryExtensions.CopyTo(values, parameters);
+            Store(data, plan, parameters, buffers, tracked);
+        }
+
+        /// <summary>Decodes every tensor of a validated file and only then writes the network's spans.</summary>
+        /// <param name="data">The tensor data.</param>
+        /// <param name="plan">Where each tensor goes.</param>
+        /// <param name="parameters">The parameter block.</param>
+        /// <param name="buffers">The buffers.</param>
+        /// <param name="tracked">The batch counters.</param>
+        private static void Store(global::System.ReadOnlySpan<byte> data, Assignment[] plan, global::System.Span<float> parameters, global::System.Span<float> buffers, global::System.Span<long> tracked)
+        {
+            float[] values = new float[parameters.Length + buffers.Length];
+            long[] counts = new long[tracked.Length];
+            Decode(data, plan, values, counts);
+            global::System.MemoryExtensions.AsSpan(values, 0, parameters.Length).CopyTo(parameters);
+            global::System.MemoryExtensions.AsSpan(values, parameters.Length).CopyTo(buffers);
+            global::System.MemoryExtensions.CopyTo(counts, tracked);
         }
 
         /// <summary>Reads a parameter file held in memory into <paramref name="parameters"/>, all or nothing.</summary>
@@ -136,13 +214,37 @@ namespace NetCompiler.Generated
         /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
         /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
-        public static void Read(global::System.ReadOnlySpan<byte> file, global::System.Span<double> parameters, global::System.ReadOnlySpan<int> layers)
+        public static void Read(global::System.ReadOnlySpan<byte> file, global::System.Span<double> parameters, global::System.ReadOnlySpan<int> layers) =>
+            Read(file, parameters, default, default, layers);
+
+        /// <summary>Reads a parameter file held in memory into a network's parameters, buffers and batch counters, all or nothing.</summary>
+        /// <param name="file">The whole file.</param>
+        /// <param name="parameters">The parameter block of a network; unchanged unless the whole file is valid.</param>
+        /// <param name="buffers">Its buffers (running statistics); unchanged unless the whole file is valid.</param>
+        /// <param name="tracked">Its batch counters (0 where the file has none); unchanged unless the whole file is valid.</param>
+        /// <param name="layers">(layer index, hasBias (2: BatchNorm), rank, shape...) per layer with parameters.</param>
+        /// <exception cref="global::System.IO.InvalidDataException">The file is truncated, malformed or does not fit the network.</exception>
+        public static void Read(global::System.ReadOnlySpan<byte> file, global::System.Span<double> parameters, global::System.Span<double> buffers, global::System.Span<long> tracked, global::System.ReadOnlySpan<int> layers)
         {
-            Layout layout = new Layout(layers, parameters.Length);
+            Layout layout = new Layout(layers, parameters.Length, buffers.Length, tracked.Length);
             Assignment[] plan = ReadFile(file, layout, out global::System.ReadOnlySpan<byte> data);
-            double[] values = new double[parameters.Length];
-            Decode(data, plan, values);
-            global::System.MemoryExtensions.CopyTo(values, parameters);
+            Store(data, plan, parameters, buffers, tracked);
+        }
+
+        /// <summary>Decodes every tensor of a validated file and only then writes the network's spans.</summary>
+        /// <param name="data">The tensor data.</param>
+        /// <param name="plan">Where each tensor goes.</param>
+        /// <param name="parameters">The parameter block.</param>
+        /// <param name="buffers">The buffers.</param>
+        /// <param name="tracked">The batch counters.</param>
+        private static void Store(global::System.ReadOnlySpan<byte> data, Assignment[] plan, global::System.Span<double> parameters, global::System.Span<double> buffers, global::System.Span<long> tracked)
+        {
+            double[] values = new double[parameters.Length + buffers.Length];
+            long[] counts = new long[tracked.Length];
+            Decode(data, plan, values, counts);
+            global::System.MemoryExtensions.AsSpan(values, 0, parameters.Length).CopyTo(parameters);
+            global::System.MemoryExtensions.AsSpan(values, parameters.Length).CopyTo(buffers);
+            global::System.MemoryExtensions.CopyTo(counts, tracked);
         }
 
         // ------------------------------------------------------------------ writing
@@ -193,7 +295,7 @@ namespace NetCompiler.Generated
                 {
                     Tensor tensor = tensors[t];
                     writer.WriteStartObject(tensor.Name);
-                    writer.WriteString("dtype", elementSize == 4 ? "F32" : "F64");
+                    writer.WriteString("dtype", tensor.IsTracked ? "I64" : elementSize == 4 ? "F32" : "F64");
                     writer.WriteStartArray("shape");
                     for (int d = 0; d < tensor.Shape.Length; d++)
                     {
@@ -203,7 +305,7 @@ namespace NetCompiler.Generated
                     writer.WriteEndArray();
                     writer.WriteStartArray("data_offsets");
                     writer.WriteNumberValue(dataLength);
-                    dataLength += (long)tensor.Count * elementSize;
+                    dataLength += (long)tensor.Count * (tensor.IsTracked ? 8 : elementSize);
                     writer.WriteNumberValue(dataLength);
                     writer.WriteEndArray();
                     writer.WriteEndObject();
@@ -492,9 +594,9 @@ namespace NetCompiler.Generated
                     }
 
                     dtype = reader.GetString() ?? string.Empty;
-                    if (dtype != "F32" && dtype != "F64")
+                    if (dtype != "F32" && dtype != "F64" && dtype != "I64")
                     {
-                        throw Invalid("tensor " + Quote(name) + " has dtype " + Quote(dtype) + "; only F32 and F64 are supported");
+                        throw Invalid("tensor " + Quote(name) + " has dtype " + Quote(dtype) + "; only F32 and F64 are supported (and I64 for num_batches_tracked)");
                     }
                 }
                 else if (field == "shape" && shape is null)
@@ -525,7 +627,7 @@ namespace NetCompiler.Generated
                 throw Invalid("tensor " + Quote(name) + " has no " + missing);
             }
 
-            return new Entry(name, dtype == "F64", shape, offsets[0], offsets[1]);
+            return new Entry(name, dtype == "F64", dtype == "I64", shape, offsets[0], offsets[1]);
         }
 
         /// <summary>Reads a JSON array of non-negative integers.</summary>
@@ -573,7 +675,7 @@ namespace NetCompiler.Generated
                     throw Invalid("tensor " + Quote(e.Name) + " has data_offsets " + Offsets(e) + " that end before they begin");
                 }
 
-                ulong bytes = e.IsF64 ? 8UL : 4UL;
+                ulong bytes = e.IsF64 || e.IsI64 ? 8UL : 4UL;
                 bool overflow = false;
                 for (int d = 0; d < e.Shape.Length; d++)
                 {
@@ -589,7 +691,7 @@ namespace NetCompiler.Generated
                 if (overflow || e.End - e.Begin != bytes)
                 {
                     throw Invalid("tensor " + Quote(e.Name) + " has data_offsets " + Offsets(e) + " (" + (e.End - e.Begin).ToString(global::System.Globalization.CultureInfo.InvariantCulture)
-                        + " bytes), but dtype " + (e.IsF64 ? "F64" : "F32") + " and shape " + Shape(e.Shape) + " need "
+                        + " bytes), but dtype " + (e.IsI64 ? "I64" : e.IsF64 ? "F64" : "F32") + " and shape " + Shape(e.Shape) + " need "
                         + (overflow ? "more bytes than a file can hold" : bytes.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " bytes"));
                 }
             }
@@ -627,14 +729,10 @@ namespace NetCompiler.Generated
             return c != 0 ? c : a.End.CompareTo(b.End);
         }
 
-        /// <summary>
-        /// Matches the file's tensors to the layers: either NetCompiler names (layers.{i}.weight/bias, exactly the
-        /// set the network needs) or PyTorch nn.Sequential names ({n}.weight/bias, the k-th index in numeric order
-        /// being layer k).
-        /// </summary>
-        /// <param name="entries">The tensors of the file.</param>
+        /// <summary>Matches the file's tensors to the layers: either NetCompiler names (layers.{i}.weight/bias/...) or PyTorch nn.Sequential names ({n}.weight/bias/...).</summary>
+        /// <param name="entries">The file's tensors.</param>
         /// <param name="layout">The network.</param>
-        /// <returns>Where each tensor goes in the parameter block.</returns>
+        /// <returns>Where each tensor goes: the combined block of parameters then buffers, or a batch counter.</returns>
         private static Assignment[] Match(global::System.Collections.Generic.List<Entry> entries, Layout layout)
         {
             Entry? ours = null;
@@ -653,7 +751,7 @@ namespace NetCompiler.Generated
                 else
                 {
                     throw Invalid("unexpected tensor " + Quote(e.Name) + ": the tensors must be named layers.{i}.weight and layers.{i}.bias"
-                        + " (NetCompiler) or {n}.weight and {n}.bias (a PyTorch nn.Sequential)");
+                        + " (NetCompiler) or {n}.weight and {n}.bias (a PyTorch nn.Sequential), and a BatchNorm's also .running_mean, .running_var and .num_batches_tracked");
                 }
             }
 
@@ -662,32 +760,37 @@ namespace NetCompiler.Generated
                 throw Invalid("the file mixes NetCompiler tensor names (" + Quote(ours.Name) + ") and PyTorch nn.Sequential names (" + Quote(torch.Name) + ")");
             }
 
-            Entry?[] weights = new Entry?[layout.Count];
-            Entry?[] biases = new Entry?[layout.Count];
+            Entry?[][] roles = new Entry?[layout.Count][];
+            for (int k = 0; k < layout.Count; k++)
+            {
+                roles[k] = new Entry?[RoleCount];
+            }
+
             if (torch != null)
             {
-                MatchTorchNames(entries, layout, weights, biases);
+                MatchTorchNames(entries, layout, roles);
             }
             else
             {
-                MatchOurNames(entries, layout, weights, biases);
+                MatchOurNames(entries, layout, roles);
             }
 
             global::System.Collections.Generic.List<Assignment> plan = new global::System.Collections.Generic.List<Assignment>();
             for (int k = 0; k < layout.Count; k++)
             {
                 int layer = layout.LayerIndex[k];
-                Entry weight = weights[k] ?? throw Invalid("missing tensor for the weights of layer " + Text(layer));
+                Entry?[] found = roles[k];
+                Entry weight = found[0] ?? throw Invalid("missing tensor for the weights of layer " + Text(layer));
                 CheckShape(weight, layer, "weight", layout.Shapes[k]);
                 plan.Add(new Assignment(weight, layout.WeightOffsets[k], layout.WeightCounts[k]));
-                Entry? bias = biases[k];
+                Entry? bias = found[1];
                 int[] biasShape = new int[] { layout.Shapes[k][0] };
+                string prefix = weight.Name.Substring(0, weight.Name.Length - "weight".Length);
                 if (layout.HasBias[k])
                 {
                     if (bias is null)
                     {
-                        string name = weight.Name.Substring(0, weight.Name.Length - "weight".Length) + "bias";
-                        throw Invalid("missing tensor " + Quote(name) + " (the bias of layer " + Text(layer) + ", expected shape " + Shape(biasShape) + ")");
+                        throw Invalid("missing tensor " + Quote(prefix + "bias") + " (the " + (layout.IsNorm[k] ? "beta" : "bias") + " of layer " + Text(layer) + ", expected shape " + Shape(biasShape) + ")");
                     }
 
                     CheckShape(bias, layer, "bias", biasShape);
@@ -697,65 +800,101 @@ namespace NetCompiler.Generated
                 {
                     throw Invalid("unexpected tensor " + Quote(bias.Name) + ": layer " + Text(layer) + " of the network has no bias");
                 }
+
+                for (int role = 2; role < RoleCount; role++)
+                {
+                    Entry? extra = found[role];
+                    if (!layout.IsNorm[k])
+                    {
+                        if (extra != null)
+                        {
+                            throw Invalid("unexpected tensor " + Quote(extra.Name) + ": layer " + Text(layer) + " of the network is not a BatchNorm layer");
+                        }
+
+                        continue;
+                    }
+
+                    if (role == 4)
+                    {
+                        if (extra != null)
+                        {
+                            if (!extra.IsI64 || extra.Shape.Length != 0)
+                            {
+                                throw Invalid("tensor " + Quote(extra.Name) + " (the batch counter of layer " + Text(layer) + ") must be an I64 scalar (shape []), as PyTorch writes it");
+                            }
+
+                            plan.Add(new Assignment(extra, layout.TrackedIndex[k], 1));
+                        }
+
+                        continue;
+                    }
+
+                    string what = role == 2 ? "running_mean" : "running_var";
+                    if (extra is null)
+                    {
+                        throw Invalid("missing tensor " + Quote(prefix + what) + " (the running " + (role == 2 ? "mean" : "variance") + " of BatchNorm layer " + Text(layer) + ", expected shape " + Shape(biasShape) + ")");
+                    }
+
+                    CheckShape(extra, layer, what, biasShape);
+                    plan.Add(new Assignment(extra, layout.BufferOffsets[k] + (role == 3 ? biasShape[0] : 0), biasShape[0]));
+                }
             }
 
             return plan.ToArray();
         }
 
-        /// <summary>Assigns tensors named layers.{i}.weight and layers.{i}.bias to layer i.</summary>
-        /// <param name="entries">The tensors, all with such names.</param>
+        /// <summary>Tensor roles: weight, bias, running_mean, running_var, num_batches_tracked.</summary>
+        private const int RoleCount = 5;
+
+        private static readonly string[] RoleSuffixes = new string[] { ".weight", ".bias", ".running_mean", ".running_var", ".num_batches_tracked" };
+
+        /// <summary>Assigns tensors named layers.{i}.* to layer i.</summary>
+        /// <param name="entries">The file's tensors.</param>
         /// <param name="layout">The network.</param>
-        /// <param name="weights">Receives the weight tensor per layer.</param>
-        /// <param name="biases">Receives the bias tensor per layer.</param>
-        private static void MatchOurNames(global::System.Collections.Generic.List<Entry> entries, Layout layout, Entry?[] weights, Entry?[] biases)
+        /// <param name="roles">Receives each layer's tensors by role.</param>
+        private static void MatchOurNames(global::System.Collections.Generic.List<Entry> entries, Layout layout, Entry?[][] roles)
         {
             for (int i = 0; i < entries.Count; i++)
             {
                 Entry e = entries[i];
-                ParseOurName(e.Name, out string index, out bool isBias);
+                ParseOurName(e.Name, out string index, out int role);
                 int k = layout.Find(index);
                 if (k < 0)
                 {
                     throw Invalid("unexpected tensor " + Quote(e.Name) + ": " + layout.DescribeLayers());
                 }
 
-                (isBias ? biases : weights)[k] = e;
+                roles[k][role] = e;
             }
 
             for (int k = 0; k < layout.Count; k++)
             {
                 string prefix = "layers." + Text(layout.LayerIndex[k]);
-                if (weights[k] is null)
+                if (roles[k][0] is null)
                 {
                     throw Invalid("missing tensor " + Quote(prefix + ".weight") + " (expected shape " + Shape(layout.Shapes[k]) + ")");
-                }
-
-                if (layout.HasBias[k] && biases[k] is null)
-                {
-                    throw Invalid("missing tensor " + Quote(prefix + ".bias") + " (expected shape " + Shape(new int[] { layout.Shapes[k][0] }) + ")");
                 }
             }
         }
 
-        /// <summary>Assigns the k-th PyTorch module index (in numeric order) to layer k.</summary>
-        /// <param name="entries">The tensors, all named {n}.weight or {n}.bias.</param>
+        /// <summary>Assigns the k-th PyTorch module index with a weight (in numeric order) to layer k.</summary>
+        /// <param name="entries">The file's tensors.</param>
         /// <param name="layout">The network.</param>
-        /// <param name="weights">Receives the weight tensor per layer.</param>
-        /// <param name="biases">Receives the bias tensor per layer.</param>
-        private static void MatchTorchNames(global::System.Collections.Generic.List<Entry> entries, Layout layout, Entry?[] weights, Entry?[] biases)
+        /// <param name="roles">Receives each layer's tensors by role.</param>
+        private static void MatchTorchNames(global::System.Collections.Generic.List<Entry> entries, Layout layout, Entry?[][] roles)
         {
             global::System.Collections.Generic.Dictionary<string, Entry?[]> modules = new global::System.Collections.Generic.Dictionary<string, Entry?[]>(global::System.StringComparer.Ordinal);
             for (int i = 0; i < entries.Count; i++)
             {
                 Entry e = entries[i];
-                ParseTorchName(e.Name, out string index, out bool isBias);
-                if (!modules.TryGetValue(index, out Entry?[]? pair))
+                ParseTorchName(e.Name, out string index, out int role);
+                if (!modules.TryGetValue(index, out Entry?[]? found))
                 {
-                    pair = new Entry?[2];
-                    modules.Add(index, pair);
+                    found = new Entry?[RoleCount];
+                    modules.Add(index, found);
                 }
 
-                pair[isBias ? 1 : 0] = e;
+                found[role] = e;
             }
 
             string[] indices = new string[modules.Count];
@@ -765,10 +904,11 @@ namespace NetCompiler.Generated
             global::System.Array.Sort(indices, CompareDecimal);
             for (int m = 0; m < indices.Length; m++)
             {
-                Entry?[] pair = modules[indices[m]];
-                if (pair[0] is null)
+                Entry?[] found = modules[indices[m]];
+                if (found[0] is null)
                 {
-                    throw Invalid("tensor " + Quote(indices[m] + ".bias") + " has no " + Quote(indices[m] + ".weight") + " beside it");
+                    Entry other = found[1] ?? found[2] ?? found[3] ?? found[4]!;
+                    throw Invalid("tensor " + Quote(other.Name) + " has no " + Quote(indices[m] + ".weight") + " beside it");
                 }
             }
 
@@ -781,23 +921,21 @@ namespace NetCompiler.Generated
 
             for (int k = 0; k < indices.Length; k++)
             {
-                Entry?[] pair = modules[indices[k]];
-                weights[k] = pair[0];
-                biases[k] = pair[1];
+                roles[k] = modules[indices[k]];
             }
         }
 
-        /// <summary>Throws unless <paramref name="e"/> has shape <paramref name="shape"/>.</summary>
-        /// <param name="e">The tensor.</param>
-        /// <param name="layer">The layer it was matched to.</param>
-        /// <param name="role">"weight" or "bias".</param>
-        /// <param name="shape">The expected shape.</param>
         private static void CheckShape(Entry e, int layer, string role, int[] shape)
         {
-            bool ok = e.Shape.Length == shape.Length;
+            bool ok = e.Shape.Length == shape.Length && !e.IsI64;
             for (int d = 0; ok && d < shape.Length; d++)
             {
                 ok = e.Shape[d] == (ulong)shape[d];
+            }
+
+            if (e.IsI64)
+            {
+                throw Invalid("tensor " + Quote(e.Name) + " (the " + role + " of layer " + Text(layer) + ") has dtype I64; only F32 and F64 are supported for it");
             }
 
             if (!ok)
@@ -806,34 +944,44 @@ namespace NetCompiler.Generated
             }
         }
 
-        /// <summary>Recognizes layers.{i}.weight and layers.{i}.bias, i a decimal number.</summary>
+        /// <summary>Recognizes layers.{i}.weight, .bias, .running_mean, .running_var and .num_batches_tracked, i a decimal number.</summary>
         /// <param name="name">The tensor name.</param>
         /// <param name="index">The digits of i.</param>
-        /// <param name="isBias">Whether it names a bias.</param>
+        /// <param name="role">0 weight, 1 bias, 2 running_mean, 3 running_var, 4 num_batches_tracked.</param>
         /// <returns>Whether the name has that form.</returns>
-        private static bool ParseOurName(string name, out string index, out bool isBias)
+        private static bool ParseOurName(string name, out string index, out int role)
         {
             index = string.Empty;
-            isBias = false;
+            role = 0;
             const string Prefix = "layers.";
-            return name.StartsWith(Prefix, global::System.StringComparison.Ordinal) && ParseTorchName(name.Substring(Prefix.Length), out index, out isBias);
+            return name.StartsWith(Prefix, global::System.StringComparison.Ordinal) && ParseTorchName(name.Substring(Prefix.Length), out index, out role);
         }
 
-        /// <summary>Recognizes {n}.weight and {n}.bias, n a decimal number without leading zeros.</summary>
+        /// <summary>Recognizes {n}.weight, .bias, .running_mean, .running_var and .num_batches_tracked, n a decimal number without leading zeros.</summary>
         /// <param name="name">The tensor name.</param>
         /// <param name="index">The digits of n.</param>
-        /// <param name="isBias">Whether it names a bias.</param>
+        /// <param name="role">0 weight, 1 bias, 2 running_mean, 3 running_var, 4 num_batches_tracked.</param>
         /// <returns>Whether the name has that form.</returns>
-        private static bool ParseTorchName(string name, out string index, out bool isBias)
+        private static bool ParseTorchName(string name, out string index, out int role)
         {
             index = string.Empty;
-            isBias = name.EndsWith(".bias", global::System.StringComparison.Ordinal);
-            if (!isBias && !name.EndsWith(".weight", global::System.StringComparison.Ordinal))
+            role = -1;
+            for (int r = 0; r < RoleCount; r++)
             {
+                if (name.EndsWith(RoleSuffixes[r], global::System.StringComparison.Ordinal))
+                {
+                    role = r;
+                    break;
+                }
+            }
+
+            if (role < 0)
+            {
+                role = 0;
                 return false;
             }
 
-            string digits = name.Substring(0, name.Length - (isBias ? 5 : 7));
+            string digits = name.Substring(0, name.Length - RoleSuffixes[role].Length);
             if (digits.Length == 0 || (digits.Length > 1 && digits[0] == '0'))
             {
                 return false;
@@ -862,11 +1010,18 @@ namespace NetCompiler.Generated
         /// <param name="data">The tensor data.</param>
         /// <param name="plan">Where each tensor goes.</param>
         /// <param name="target">The parameter block, entirely overwritten.</param>
-        private static void Decode(global::System.ReadOnlySpan<byte> data, Assignment[] plan, global::System.Span<float> target)
+        /// <param name="counts">The batch counters (I64 tensors).</param>
+        private static void Decode(global::System.ReadOnlySpan<byte> data, Assignment[] plan, global::System.Span<float> target, global::System.Span<long> counts)
         {
             for (int a = 0; a < plan.Length; a++)
             {
                 Assignment p = plan[a];
+                if (p.Source.IsI64)
+                {
+                    counts[p.Offset] = global::System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(data.Slice((int)p.Source.Begin, 8));
+                    continue;
+                }
+
                 global::System.Span<float> values = target.Slice(p.Offset, p.Count);
                 if (p.Source.IsF64)
                 {
@@ -891,11 +1046,18 @@ namespace NetCompiler.Generated
         /// <param name="data">The tensor data.</param>
         /// <param name="plan">Where each tensor goes.</param>
         /// <param name="target">The parameter block, entirely overwritten.</param>
-        private static void Decode(global::System.ReadOnlySpan<byte> data, Assignment[] plan, global::System.Span<double> target)
+        /// <param name="counts">The batch counters (I64 tensors).</param>
+        private static void Decode(global::System.ReadOnlySpan<byte> data, Assignment[] plan, global::System.Span<double> target, global::System.Span<long> counts)
         {
             for (int a = 0; a < plan.Length; a++)
             {
                 Assignment p = plan[a];
+                if (p.Source.IsI64)
+                {
+                    counts[p.Offset] = global::System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(data.Slice((int)p.Source.Begin, 8));
+                    continue;
+                }
+
                 global::System.Span<double> values = target.Slice(p.Offset, p.Count);
                 if (p.Source.IsF64)
                 {
@@ -1008,7 +1170,9 @@ namespace NetCompiler.Generated
             /// <summary>Reads the layer table and checks it against the length of the parameter block.</summary>
             /// <param name="layers">(layer index, hasBias, rank, shape...) per layer with parameters.</param>
             /// <param name="parameterCount">The length of the parameter block.</param>
-            public Layout(global::System.ReadOnlySpan<int> layers, int parameterCount)
+            /// <param name="bufferCount">The length of the network's buffers (running statistics).</param>
+            /// <param name="trackedCount">The number of its batch counters.</param>
+            public Layout(global::System.ReadOnlySpan<int> layers, int parameterCount, int bufferCount, int trackedCount)
             {
                 global::System.Collections.Generic.List<int> starts = new global::System.Collections.Generic.List<int>();
                 for (int at = 0; at < layers.Length; at += 3 + layers[at + 2])
@@ -1033,8 +1197,13 @@ namespace NetCompiler.Generated
                 WeightCounts = new int[Count];
                 WeightOffsets = new int[Count];
                 BiasOffsets = new int[Count];
+                IsNorm = new bool[Count];
+                BufferOffsets = new int[Count];
+                TrackedIndex = new int[Count];
                 AllLinear = true;
                 long offset = 0;
+                long buffers = 0;
+                int tracked = 0;
                 for (int k = 0; k < Count; k++)
                 {
                     int at = starts[k];
@@ -1051,20 +1220,34 @@ namespace NetCompiler.Generated
                         }
                     }
 
-                    if (layers[at] < 0 || (k > 0 && layers[at] <= LayerIndex[k - 1]) || count <= 0 || (bias != 0 && bias != 1))
+                    if (layers[at] < 0 || (k > 0 && layers[at] <= LayerIndex[k - 1]) || count <= 0 || bias < 0 || bias > 2 || (bias == 2 && shape.Length != 1))
                     {
                         throw new global::System.ArgumentException("Entry " + k.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " of the layer table is invalid.", nameof(layers));
                     }
 
                     LayerIndex[k] = layers[at];
                     Shapes[k] = shape;
-                    HasBias[k] = bias == 1;
+                    HasBias[k] = bias != 0;
+                    IsNorm[k] = bias == 2;
                     AllLinear &= shape.Length == 2;
                     WeightCounts[k] = (int)global::System.Math.Min(count, int.MaxValue);
                     WeightOffsets[k] = (int)global::System.Math.Min(offset, int.MaxValue);
                     offset += count;
                     BiasOffsets[k] = (int)global::System.Math.Min(offset, int.MaxValue);
-                    offset += bias == 1 ? shape[0] : 0;
+                    offset += bias != 0 ? shape[0] : 0;
+                    if (bias == 2)
+                    {
+                        BufferOffsets[k] = (int)global::System.Math.Min(parameterCount + buffers, int.MaxValue);
+                        buffers += 2L * shape[0];
+                        TrackedIndex[k] = tracked++;
+                    }
+                }
+
+                if (buffers != bufferCount || tracked != trackedCount)
+                {
+                    throw new global::System.ArgumentException("The layers need " + buffers.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " buffer values and "
+                        + tracked.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + " batch counters, but the network has " + bufferCount.ToString(global::System.Globalization.CultureInfo.InvariantCulture)
+                        + " and " + trackedCount.ToString(global::System.Globalization.CultureInfo.InvariantCulture) + ".", "buffers");
                 }
 
                 if (offset != parameterCount)
@@ -1094,6 +1277,15 @@ namespace NetCompiler.Generated
 
             /// <summary>Where each one's bias starts in the parameter block.</summary>
             public int[] BiasOffsets { get; }
+
+            /// <summary>Whether each layer is a BatchNorm (gamma, beta, running statistics, a batch counter).</summary>
+            public bool[] IsNorm { get; }
+
+            /// <summary>A BatchNorm's running mean in the combined block of parameters then buffers (its running variance follows).</summary>
+            public int[] BufferOffsets { get; }
+
+            /// <summary>A BatchNorm's place among the batch counters.</summary>
+            public int[] TrackedIndex { get; }
 
             /// <summary>Whether every layer with parameters is a Dense layer (PyTorch's nn.Linear).</summary>
             public bool AllLinear { get; }
@@ -1143,6 +1335,13 @@ namespace NetCompiler.Generated
                     {
                         tensors.Add(new Tensor(prefix + ".bias", BiasOffsets[k], new int[] { Shapes[k][0] }));
                     }
+
+                    if (IsNorm[k])
+                    {
+                        tensors.Add(new Tensor(prefix + ".running_mean", BufferOffsets[k], new int[] { Shapes[k][0] }));
+                        tensors.Add(new Tensor(prefix + ".running_var", BufferOffsets[k] + Shapes[k][0], new int[] { Shapes[k][0] }));
+                        tensors.Add(new Tensor(prefix + ".num_batches_tracked", TrackedIndex[k], new int[0], isTracked: true));
+                    }
                 }
 
                 Tensor[] sorted = tensors.ToArray();
@@ -1158,9 +1357,11 @@ namespace NetCompiler.Generated
             /// <param name="name">The tensor name.</param>
             /// <param name="offset">Where its values start in the parameter block.</param>
             /// <param name="shape">Its shape.</param>
-            public Tensor(string name, int offset, int[] shape)
+            /// <param name="isTracked">Whether it is an I64 batch counter.</param>
+            public Tensor(string name, int offset, int[] shape, bool isTracked = false)
             {
                 Name = name;
+                IsTracked = isTracked;
                 Offset = offset;
                 Shape = shape;
                 int count = 1;
@@ -1183,6 +1384,9 @@ namespace NetCompiler.Generated
 
             /// <summary>The number of values.</summary>
             public int Count { get; }
+
+            /// <summary>An I64 batch counter (its offset indexes the counters) rather than values of the block.</summary>
+            public bool IsTracked { get; }
         }
 
         /// <summary>A tensor described in a file's header.</summary>
@@ -1191,13 +1395,15 @@ namespace NetCompiler.Generated
             /// <summary>Creates an entry.</summary>
             /// <param name="name">The tensor name.</param>
             /// <param name="isF64">Whether the dtype is F64 (else F32).</param>
+            /// <param name="isI64">Whether its dtype is I64.</param>
             /// <param name="shape">Its shape.</param>
             /// <param name="begin">The first byte of its data.</param>
             /// <param name="end">The byte after its data.</param>
-            public Entry(string name, bool isF64, ulong[] shape, ulong begin, ulong end)
+            public Entry(string name, bool isF64, bool isI64, ulong[] shape, ulong begin, ulong end)
             {
                 Name = name;
                 IsF64 = isF64;
+                IsI64 = isI64;
                 Shape = shape;
                 Begin = begin;
                 End = end;
@@ -1208,6 +1414,8 @@ namespace NetCompiler.Generated
 
             /// <summary>Whether the dtype is F64 (else F32).</summary>
             public bool IsF64 { get; }
+
+            public bool IsI64 { get; }
 
             /// <summary>Its shape.</summary>
             public ulong[] Shape { get; }

@@ -45,7 +45,7 @@ internal static class GeneratorLimits
     /// Most parameters in a baked network: each becomes a literal in the generated source (about 12
     /// characters), and very large initializers slow the compiler and the IDE down.
     /// </summary>
-    public const int MaxBakedParameters = 1 << 18;
+    public const int MaxBakedParameters = 1 << 19;
 
     /// <summary>Most values of one layer's input or output (2^22: 16 MB as <c>float</c>).</summary>
     public const int MaxTensorValues = 1 << 22;

@@ -136,6 +136,8 @@ internal static class NetworkValidator
             context.IsLast = l == layers.Count - 1;
             LayerSpec? spec = layers[l].Kind.Validate(layers[l], context);
             context.AfterDense |= layers[l].Kind is DenseKind;
+            context.PreviousKind = layers[l].Kind;
+            context.Previous = spec;
             if (spec is null)
             {
                 shape = null;
@@ -259,7 +261,11 @@ internal static class NetworkValidator
             return ($"it has {parameters} parameters, more than the {GeneratorLimits.MaxBakedParameters} a baked network compiles in (each becomes a literal in the source); load them at run time with LoadParameters instead", declaration.BakedParametersLocation);
         }
 
-        return Emission.LayeredPlan.CheckMemory(input, layers, declaration.Precision.Value == (int)Precision.Double ? 8 : 4) is { } memory
+        int scalarBytes = declaration.Precision.Value == (int)Precision.Double ? 8 : 4;
+        string? tooMuch = layers.Any(l => l.IsNormalization)
+            ? Emission.NormalizedPlan.CheckMemory(input, layers, scalarBytes)
+            : Emission.LayeredPlan.CheckMemory(input, layers, scalarBytes);
+        return tooMuch is { } memory
             ? (memory, declaration.NetworkAttributeLocation)
             : null;
     }

@@ -13,6 +13,8 @@ namespace NetCompiler.Tests.Reference
         MaxPool,
         AvgPool,
         GlobalAvgPool,
+        BatchNorm,
+        Dropout,
     }
 
     /// <summary>A tensor's shape: channels x height x width (a flat vector is channels x 1 x 1, a sequence channels x 1 x length).</summary>
@@ -76,7 +78,19 @@ namespace NetCompiler.Tests.Reference
 
         public int ParameterCount => WeightCount + (HasBias ? Units : 0);
 
-        public bool HasParameters => Kind is ReferenceKind.Dense or ReferenceKind.Conv;
+        public bool HasParameters => Kind is ReferenceKind.Dense or ReferenceKind.Conv or ReferenceKind.BatchNorm;
+
+        /// <summary>A BatchNorm's eps.</summary>
+        public double Epsilon { get; init; }
+
+        /// <summary>A BatchNorm's momentum.</summary>
+        public double Momentum { get; init; }
+
+        /// <summary>A BatchNorm's place in the buffers (running mean, then running variance).</summary>
+        public int BufferOffset { get; init; }
+
+        /// <summary>A Dropout's probability.</summary>
+        public double P { get; init; }
 
         public override string ToString() => Kind switch
         {
@@ -93,7 +107,7 @@ namespace NetCompiler.Tests.Reference
     /// padding by TensorFlow's rule; pooling windows as PyTorch defines them), the loss exactly as API.md defines it, and the
     /// gradient only by finite differences of that loss (no backpropagation here).
     /// </summary>
-    public sealed class ReferenceNetwork
+    public sealed partial class ReferenceNetwork
     {
         public const double LeakySlope = 0.01;
 
@@ -167,6 +181,13 @@ namespace NetCompiler.Tests.Reference
                 }
 
                 layer = layer with { Index = layers.Count };
+                if (layer.Kind == ReferenceKind.BatchNorm)
+                {
+                    // The layer before computes z = W x + b; the normalization then applies its activation.
+                    layer = layer with { Activation = layers[^1].Activation, BufferOffset = layers.Where(l => l.Kind == ReferenceKind.BatchNorm).Sum(l => 2 * l.Units) };
+                    layers[^1] = layers[^1] with { Activation = Activation.Identity };
+                }
+
                 layers.Add(layer);
                 offset += layer.HasParameters ? layer.ParameterCount : 0;
                 shape = layer.Out;
@@ -270,6 +291,30 @@ namespace NetCompiler.Tests.Reference
                 };
             }
 
+            if (t == typeof(BatchNormAttribute))
+            {
+                double Real(string name, double fallback) => named.TryGetValue(name, out object? v) ? (double)v! : fallback;
+                return new ReferenceLayer(1, input.Channels, Activation.Identity, true, offset, offset + input.Channels)
+                {
+                    Kind = ReferenceKind.BatchNorm,
+                    In = input,
+                    Out = input,
+                    Epsilon = Real(nameof(BatchNormAttribute.Epsilon), 1e-5),
+                    Momentum = Real(nameof(BatchNormAttribute.Momentum), 0.1),
+                };
+            }
+
+            if (t == typeof(DropoutAttribute))
+            {
+                return new ReferenceLayer(0, 0, Activation.Identity, false, offset, -1)
+                {
+                    Kind = ReferenceKind.Dropout,
+                    In = input,
+                    Out = input,
+                    P = (double)data.ConstructorArguments[0].Value!,
+                };
+            }
+
             if (t == typeof(GlobalAvgPoolAttribute))
             {
                 return new ReferenceLayer(0, 0, Activation.Identity, false, offset, -1)
@@ -299,6 +344,9 @@ namespace NetCompiler.Tests.Reference
             public List<int[]> Winners { get; } = new();
 
             public double WinnerMargin { get; set; } = double.PositiveInfinity;
+
+            /// <summary>The running statistics BatchNorm layers normalize with in inference (null: mean 0, variance 1).</summary>
+            public double[]? Buffers { get; set; }
         }
 
         /// <summary>The output for one sample. <paramref name="preActivations"/>, if given, receives each layer's weighted sums (nothing for pooling layers).</summary>
@@ -320,6 +368,15 @@ namespace NetCompiler.Tests.Reference
             double[] o = input.ToArray();
             foreach (ReferenceLayer layer in AllLayers)
             {
+                o = ApplyLayer(layer, parameters, o, trace);
+            }
+
+            return o;
+        }
+
+        /// <summary>One layer on one sample (BatchNorm with <see cref="Trace.Buffers"/>' running statistics, Dropout as the identity).</summary>
+        private double[] ApplyLayer(ReferenceLayer layer, ReadOnlySpan<double> parameters, double[] o, Trace trace)
+        {
                 switch (layer.Kind)
                 {
                     case ReferenceKind.Dense:
@@ -358,6 +415,28 @@ namespace NetCompiler.Tests.Reference
                     case ReferenceKind.AvgPool:
                         o = Pool(layer, o, trace);
                         break;
+                    case ReferenceKind.BatchNorm:
+                    {
+                        int positions = layer.In.Height * layer.In.Width;
+                        var y = new double[o.Length];
+                        for (int c = 0; c < layer.Units; c++)
+                        {
+                            double mean = trace.Buffers is null ? 0 : trace.Buffers[layer.BufferOffset + c];
+                            double variance = trace.Buffers is null ? 1 : trace.Buffers[layer.BufferOffset + layer.Units + c];
+                            for (int q = 0; q < positions; q++)
+                            {
+                                int at = (c * positions) + q;
+                                y[at] = (parameters[layer.WeightOffset + c] * (o[at] - mean) / Math.Sqrt(variance + layer.Epsilon)) + parameters[layer.BiasOffset + c];
+                            }
+                        }
+
+                        trace.Nets.Add(y);
+                        o = Activate(layer.Activation, y);
+                        break;
+                    }
+
+                    case ReferenceKind.Dropout:
+                        break;
                     default:
                     {
                         Shape s = layer.In;
@@ -377,7 +456,6 @@ namespace NetCompiler.Tests.Reference
                         break;
                     }
                 }
-            }
 
             return o;
         }
